@@ -1,0 +1,2 @@
+//! Events: JSON lines, subscribers. (engine; to be written)
+pub struct Events;

@@ -1,0 +1,1 @@
+//! Executor support called by generated code. (engine; to be written)

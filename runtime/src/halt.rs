@@ -1,0 +1,2 @@
+//! The emergency halt. (engine; to be written)
+pub struct Halt;

@@ -1,0 +1,2 @@
+//! The paper ledger. (library; to be written)
+pub struct Ledger;

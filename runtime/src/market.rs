@@ -1,0 +1,2 @@
+//! Market sources. (library; to be written)
+pub struct Market;

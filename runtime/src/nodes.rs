@@ -1,0 +1,1 @@
+//! The node library. (library; to be written)

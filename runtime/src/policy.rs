@@ -1,0 +1,1 @@
+//! Retry, timeout, circuit breaker. (engine; to be written)

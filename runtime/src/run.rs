@@ -1,0 +1,1 @@
+//! The tick loop and CLI. (engine; to be written)

@@ -1,0 +1,1 @@
+//! Domain value types. (library; to be written)
