@@ -1,1 +1,5 @@
-//! Flow compiler library.
+//! The Flow compiler library: one front end (parse, check) shared by `flowc`, the
+//! `workflow!` macro and the language server, and the code generator.
+
+pub mod graph;
+pub mod span;
