@@ -1,1 +1,432 @@
-//! Executor support called by generated code. (engine; to be written)
+//! Executor support: the functions generated code calls for each node of a tick.
+//!
+//! A generated workflow keeps one [`Slot`] per node (the node's state, its circuit breaker and
+//! its [`NodeMeta`]) and, for each tick, gets one [`Tick`] from the tick loop. Each node call
+//! is one of:
+//!
+//! - [`compute`] for a plain kind, [`io`] (awaited) for an `io` or `effect` kind: apply the
+//!   node's [`Policy`], refuse effect nodes while the emergency halt is on, emit events when a
+//!   sink is attached, count the outcome on the [`Tick`], and return `Some(out)` or `None`
+//!   (the node failed or was refused; the tick is then marked failed).
+//! - [`skip`] when the node's `when` is false or one of its inputs is `None`: records the skip
+//!   with its [`Skip`] reason and returns `None`.
+//!
+//! **Cost.** With no event sink, a plain policy and a non-effect kind, [`compute`] is the node's
+//! own `run` plus one branch on three flags and a counter increment: no clock reads, no
+//! allocation, no serialization (see `benches/exec.rs`). Everything else sits on an
+//! out-of-line slow path.
+//!
+//! **Concurrency.** I/O nodes of one stage are awaited together with `tokio::join!`, all
+//! borrowing the same `&Tick`; its counters are `Cell`s, so a tick and its futures stay on
+//! one thread (the tick loop runs a current-thread runtime) and need no locks.
+
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::ctx::Ctx;
+use crate::node::{Compute, ErrorKind, Io, NodeError, NodeKind};
+use crate::policy::{Breaker, Policy, fnv1a};
+
+/// What the executor knows about one node of a workflow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodeMeta {
+    /// The node's name in the workflow (`rsi` in `node rsi = ta.rsi(...)`): the events'
+    /// `node_id`.
+    pub id: &'static str,
+    /// The dotted kind path (`ta.rsi`): the events' `node_kind`.
+    pub kind: &'static str,
+    /// Refused while the emergency halt is on.
+    pub effect: bool,
+    pub policy: Policy,
+    /// Jitter salt derived from `id`, computed once.
+    salt: u64,
+}
+
+impl NodeMeta {
+    pub const fn new(id: &'static str, kind: &'static str, effect: bool, policy: Policy) -> Self {
+        NodeMeta {
+            id,
+            kind,
+            effect,
+            policy,
+            salt: fnv1a(id),
+        }
+    }
+
+    /// The meta of node `id` of kind `N`, taking the kind path and effect flag from `N`.
+    pub const fn of<N: NodeKind>(id: &'static str, policy: Policy) -> Self {
+        Self::new(id, N::KIND, N::EFFECT, policy)
+    }
+}
+
+/// One node of a workflow: its state across ticks, its circuit breaker and its meta.
+pub struct Slot<N> {
+    pub node: N,
+    pub breaker: Breaker,
+    pub meta: NodeMeta,
+}
+
+impl<N: NodeKind> Slot<N> {
+    /// Node `id` of kind `N` with `policy`, in its initial state.
+    pub fn new(id: &'static str, policy: Policy) -> Self {
+        Self::with_meta(NodeMeta::of::<N>(id, policy))
+    }
+
+    pub fn with_meta(meta: NodeMeta) -> Self {
+        Slot {
+            node: N::new(),
+            breaker: Breaker::new(),
+            meta,
+        }
+    }
+}
+
+impl<N> std::fmt::Debug for Slot<N> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Slot")
+            .field("meta", &self.meta)
+            .field("breaker", &self.breaker)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why a node did not run this tick.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Skip {
+    /// Its `when` condition was false.
+    When,
+    /// The node with this id, which it reads from, was skipped or failed.
+    Upstream(&'static str),
+}
+
+impl Skip {
+    /// The `reason` of the `node_skipped` event.
+    pub fn reason(self) -> String {
+        match self {
+            Skip::When => "when condition is false".to_owned(),
+            Skip::Upstream(id) => format!("input node `{id}` was skipped or failed"),
+        }
+    }
+}
+
+/// A node failure recorded on the tick, for the run's stderr report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub node_id: &'static str,
+    pub error: NodeError,
+    pub attempts: u32,
+}
+
+/// The counts of one tick.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TickCounts {
+    /// Nodes that ran and produced their outputs.
+    pub completed: u32,
+    pub skipped: u32,
+    /// Nodes that failed after their retries, or were refused (halt, open breaker).
+    pub failed: u32,
+}
+
+/// One tick in flight: its index, execution id and counters. Shared by `&` between the I/O
+/// futures of a stage; not `Sync` (it never leaves the tick's thread).
+#[derive(Debug)]
+pub struct Tick {
+    index: u64,
+    execution_id: Arc<str>,
+    seed: u64,
+    completed: Cell<u32>,
+    skipped: Cell<u32>,
+    failed: Cell<u32>,
+    failures: RefCell<Vec<Failure>>,
+}
+
+impl Tick {
+    /// Tick `index` (from 0) of a run with `seed` (for retry jitter).
+    pub fn new(index: u64, execution_id: Arc<str>, seed: u64) -> Self {
+        Tick {
+            index,
+            execution_id,
+            seed,
+            completed: Cell::new(0),
+            skipped: Cell::new(0),
+            failed: Cell::new(0),
+            failures: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// A tick for tests and benches: index 0, execution id `test-0`, seed 0.
+    pub fn for_tests() -> Self {
+        Self::new(0, Arc::from("test-0"), 0)
+    }
+
+    pub fn index(&self) -> u64 {
+        self.index
+    }
+
+    pub fn execution_id(&self) -> &Arc<str> {
+        &self.execution_id
+    }
+
+    pub fn counts(&self) -> TickCounts {
+        TickCounts {
+            completed: self.completed.get(),
+            skipped: self.skipped.get(),
+            failed: self.failed.get(),
+        }
+    }
+
+    /// Whether a node failed (or was refused) this tick.
+    pub fn failed(&self) -> bool {
+        self.failed.get() > 0
+    }
+
+    /// The failures of this tick, in order.
+    pub fn failures(&self) -> Vec<Failure> {
+        self.failures.borrow().clone()
+    }
+
+    #[inline(always)]
+    fn count_completed(&self) {
+        self.completed.set(self.completed.get().wrapping_add(1));
+    }
+
+    fn count_failed(&self, node_id: &'static str, error: NodeError, attempts: u32) {
+        self.failed.set(self.failed.get().wrapping_add(1));
+        self.failures.borrow_mut().push(Failure {
+            node_id,
+            error,
+            attempts,
+        });
+    }
+}
+
+/// Whether a call must take the slow path: events, a policy, or a halt check to make.
+#[inline(always)]
+fn needs_slow_path(cx: &Ctx, meta: &NodeMeta) -> bool {
+    cx.events.enabled() | !meta.policy.is_plain() | meta.effect
+}
+
+/// Runs a compute node. `None` when it failed (the tick is marked failed).
+#[inline]
+pub fn compute<N: Compute>(
+    cx: &Ctx,
+    tick: &Tick,
+    slot: &mut Slot<N>,
+    input: N::In,
+) -> Option<N::Out> {
+    if needs_slow_path(cx, &slot.meta) {
+        return compute_slow(cx, tick, slot, input);
+    }
+    match slot.node.run(cx, input) {
+        Ok(out) => {
+            tick.count_completed();
+            Some(out)
+        }
+        Err(error) => failed(cx, tick, &slot.meta, None, error, 1),
+    }
+}
+
+#[inline(never)]
+fn compute_slow<N: Compute>(
+    cx: &Ctx,
+    tick: &Tick,
+    slot: &mut Slot<N>,
+    input: N::In,
+) -> Option<N::Out> {
+    let started = start(cx, tick, &slot.meta);
+    let meta = slot.meta;
+    if let Err(refusal) = admit(cx, &meta, &mut slot.breaker) {
+        return failed(cx, tick, &meta, started, refusal, 0);
+    }
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let last_try = attempts > meta.policy.retry;
+        // Each attempt gets the same inputs; `In: Clone` exists for this.
+        let result = slot.node.run(cx, input.clone());
+        match result {
+            Ok(out) => {
+                slot.breaker.on_success();
+                return completed(cx, tick, &meta, started, out);
+            }
+            Err(error) => {
+                let opened = slot
+                    .breaker
+                    .on_failure(&meta.policy, error.kind, cx.clock.now_ms());
+                if opened || last_try || !error.kind.is_transient() {
+                    return failed(cx, tick, &meta, started, error, attempts);
+                }
+                // Compute nodes retry at once: waiting would block the tick's thread.
+                if meta.effect && cx.halt.is_halted() {
+                    return failed(cx, tick, &meta, started, halted_error(), attempts);
+                }
+            }
+        }
+    }
+}
+
+/// Runs an I/O node (awaited). `None` when it failed or was refused (the tick is marked
+/// failed).
+#[inline]
+pub async fn io<N: Io>(cx: &Ctx, tick: &Tick, slot: &mut Slot<N>, input: N::In) -> Option<N::Out> {
+    if needs_slow_path(cx, &slot.meta) {
+        return io_slow(cx, tick, slot, input).await;
+    }
+    match slot.node.run(cx, input).await {
+        Ok(out) => {
+            tick.count_completed();
+            Some(out)
+        }
+        Err(error) => failed(cx, tick, &slot.meta, None, error, 1),
+    }
+}
+
+async fn io_slow<N: Io>(cx: &Ctx, tick: &Tick, slot: &mut Slot<N>, input: N::In) -> Option<N::Out> {
+    let started = start(cx, tick, &slot.meta);
+    let meta = slot.meta;
+    if let Err(refusal) = admit(cx, &meta, &mut slot.breaker) {
+        return failed(cx, tick, &meta, started, refusal, 0);
+    }
+    let mut attempts: u32 = 0;
+    loop {
+        attempts += 1;
+        let last_try = attempts > meta.policy.retry;
+        let result = with_timeout(meta.policy.timeout, slot.node.run(cx, input.clone())).await;
+        match result {
+            Ok(out) => {
+                slot.breaker.on_success();
+                return completed(cx, tick, &meta, started, out);
+            }
+            Err(error) => {
+                let opened = slot
+                    .breaker
+                    .on_failure(&meta.policy, error.kind, cx.clock.now_ms());
+                if opened || last_try || !error.kind.is_transient() {
+                    return failed(cx, tick, &meta, started, error, attempts);
+                }
+                let salt = meta.salt ^ tick.index.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                tokio::time::sleep(meta.policy.backoff_delay(tick.seed, salt, attempts)).await;
+                // The halt may have come on while we waited: an order must not go out then.
+                if meta.effect && cx.halt.is_halted() {
+                    return failed(cx, tick, &meta, started, halted_error(), attempts);
+                }
+            }
+        }
+    }
+}
+
+/// One attempt bounded by the policy's timeout.
+async fn with_timeout<T>(
+    timeout: Option<Duration>,
+    call: impl Future<Output = Result<T, NodeError>>,
+) -> Result<T, NodeError> {
+    match timeout {
+        None => call.await,
+        Some(limit) => match tokio::time::timeout(limit, call).await {
+            Ok(result) => result,
+            Err(_) => Err(NodeError::new(
+                ErrorKind::Timeout,
+                format!("timed out after {}", humantime::format_duration(limit)),
+            )),
+        },
+    }
+}
+
+/// Records that a node did not run this tick and why; returns `None` so generated code can
+/// write `None => exec::skip(cx, tick, &self.buy, Skip::Upstream("rsi"))`.
+#[inline]
+pub fn skip<N, T>(cx: &Ctx, tick: &Tick, slot: &Slot<N>, why: Skip) -> Option<T> {
+    skip_meta(cx, tick, &slot.meta, why)
+}
+
+/// [`skip`] by meta.
+#[inline]
+pub fn skip_meta<T>(cx: &Ctx, tick: &Tick, meta: &NodeMeta, why: Skip) -> Option<T> {
+    tick.skipped.set(tick.skipped.get().wrapping_add(1));
+    if cx.events.enabled() {
+        cx.events
+            .node_skipped(&tick.execution_id, meta.id, &why.reason());
+    }
+    None
+}
+
+/// Emits `node_started` and starts the stopwatch, when events are on.
+fn start(cx: &Ctx, tick: &Tick, meta: &NodeMeta) -> Option<Instant> {
+    if cx.events.enabled() {
+        cx.events
+            .node_started(&tick.execution_id, meta.id, meta.kind);
+        Some(Instant::now())
+    } else {
+        None
+    }
+}
+
+/// Checks the halt and the breaker before the first call.
+fn admit(cx: &Ctx, meta: &NodeMeta, breaker: &mut Breaker) -> Result<(), NodeError> {
+    if meta.effect && cx.halt.is_halted() {
+        return Err(halted_error());
+    }
+    if meta.policy.breaker.is_some() && !breaker.allow(&meta.policy, cx.clock.now_ms()) {
+        return Err(NodeError::new(
+            ErrorKind::CircuitOpen,
+            format!(
+                "circuit breaker is open after {} consecutive failures",
+                breaker.consecutive_failures()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn halted_error() -> NodeError {
+    NodeError::new(
+        ErrorKind::EmergencyHalt,
+        "refused: the emergency halt is on",
+    )
+}
+
+fn elapsed_ms(started: Option<Instant>) -> f64 {
+    started.map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0)
+}
+
+fn completed<O: serde::Serialize>(
+    cx: &Ctx,
+    tick: &Tick,
+    meta: &NodeMeta,
+    started: Option<Instant>,
+    out: O,
+) -> Option<O> {
+    tick.count_completed();
+    if cx.events.enabled() {
+        cx.events
+            .node_completed(&tick.execution_id, meta.id, elapsed_ms(started), &out);
+    }
+    Some(out)
+}
+
+#[cold]
+#[inline(never)]
+fn failed<O>(
+    cx: &Ctx,
+    tick: &Tick,
+    meta: &NodeMeta,
+    started: Option<Instant>,
+    error: NodeError,
+    attempts: u32,
+) -> Option<O> {
+    // Events are on exactly when the slow path ran `start`, so node_started came first.
+    if cx.events.enabled() {
+        cx.events.node_failed(
+            &tick.execution_id,
+            meta.id,
+            elapsed_ms(started),
+            &error.message,
+            error.kind.as_str(),
+            attempts,
+        );
+    }
+    tick.count_failed(meta.id, error, attempts);
+    None
+}
