@@ -167,9 +167,18 @@ impl Sink for ChannelSink {
 }
 
 /// The event hub of one run. With no sinks it is disabled and costs one branch per node.
+///
+/// Cloning is cheap (a shared handle); the tick loop gives each [`crate::exec::Tick`] a clone.
+/// Attach sinks before handing out clones: a clone made earlier does not see them as enabled.
+#[derive(Clone)]
 pub struct Events {
-    /// `!sinks.is_empty()`, kept as a plain field so the hot path reads a bool, not a mutex.
+    /// Whether a sink is attached, kept as a plain field so the hot path reads a bool, not a
+    /// mutex.
     enabled: bool,
+    hub: Arc<Hub>,
+}
+
+struct Hub {
     workflow_id: Arc<str>,
     sinks: Mutex<Vec<Box<dyn Sink>>>,
     /// The execution in flight, for events emitted from inside nodes (`log`).
@@ -180,7 +189,7 @@ impl fmt::Debug for Events {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Events")
             .field("enabled", &self.enabled)
-            .field("workflow_id", &self.workflow_id)
+            .field("workflow_id", &self.hub.workflow_id)
             .finish()
     }
 }
@@ -201,9 +210,11 @@ impl Events {
     pub fn new(workflow_id: &str) -> Self {
         Events {
             enabled: false,
-            workflow_id: Arc::from(workflow_id),
-            sinks: Mutex::new(Vec::new()),
-            current: Mutex::new(Arc::from("")),
+            hub: Arc::new(Hub {
+                workflow_id: Arc::from(workflow_id),
+                sinks: Mutex::new(Vec::new()),
+                current: Mutex::new(Arc::from("")),
+            }),
         }
     }
 
@@ -215,12 +226,12 @@ impl Events {
 
     /// The `workflow_id` of every event.
     pub fn workflow_id(&self) -> &str {
-        &self.workflow_id
+        &self.hub.workflow_id
     }
 
     /// Attaches a sink.
     pub fn add_sink(&mut self, sink: Box<dyn Sink>) {
-        self.sinks_mut().push(sink);
+        self.sinks().push(sink);
         self.enabled = true;
     }
 
@@ -236,29 +247,24 @@ impl Events {
         rx
     }
 
-    fn sinks_mut(&mut self) -> &mut Vec<Box<dyn Sink>> {
-        self.sinks
-            .get_mut()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
     fn sinks(&self) -> MutexGuard<'_, Vec<Box<dyn Sink>>> {
         // A sink that panicked leaves the list usable; the events are what matters.
-        self.sinks
+        self.hub
+            .sinks
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// The execution in flight (empty before the first).
     pub fn current_execution(&self) -> Arc<str> {
-        self.current
-            .lock()
-            .map(|c| Arc::clone(&c))
-            .unwrap_or_else(|p| Arc::clone(&p.into_inner()))
+        match self.hub.current.lock() {
+            Ok(c) => Arc::clone(&c),
+            Err(p) => Arc::clone(&p.into_inner()),
+        }
     }
 
     fn set_current(&self, id: &Arc<str>) {
-        match self.current.lock() {
+        match self.hub.current.lock() {
             Ok(mut c) => *c = Arc::clone(id),
             Err(p) => *p.into_inner() = Arc::clone(id),
         }
@@ -289,7 +295,7 @@ impl Events {
         let envelope = Envelope {
             kind: kind.as_str(),
             execution_id,
-            workflow_id: &self.workflow_id,
+            workflow_id: &self.hub.workflow_id,
             timestamp: &timestamp,
             body,
         };
@@ -300,7 +306,7 @@ impl Events {
             Err(e) => serde_json::json!({
                 "type": kind.as_str(),
                 "execution_id": &**execution_id,
-                "workflow_id": &*self.workflow_id,
+                "workflow_id": &*self.hub.workflow_id,
                 "timestamp": &timestamp,
                 "node_id": node_id,
                 "error": format!("event could not be serialized: {e}"),
@@ -310,7 +316,7 @@ impl Events {
         let event = Event {
             kind,
             execution_id: Arc::clone(execution_id),
-            workflow_id: Arc::clone(&self.workflow_id),
+            workflow_id: Arc::clone(&self.hub.workflow_id),
             node_id: node_id.map(str::to_owned),
             timestamp,
             line: Arc::from(line),

@@ -1,20 +1,24 @@
-//! Executor support: the functions generated code calls for each node of a tick.
+//! Executor support: what generated code calls for each node of a tick.
 //!
-//! A generated workflow keeps one [`Slot`] per node (the node's state, its circuit breaker and
-//! its [`NodeMeta`]) and, for each tick, gets one [`Tick`] from the tick loop. Each node call
-//! is one of:
+//! A generated workflow keeps one [`Slot`] per node (the node's state and its circuit
+//! breaker), a `static` table of [`NodeMeta`] (id, kind, effect flag, [`Policy`]), and for
+//! each tick gets one [`Tick`] from the tick loop. Each node call is one of:
 //!
-//! - [`compute`] for a plain kind, [`io`] (awaited) for an `io` or `effect` kind: apply the
-//!   node's [`Policy`], refuse effect nodes while the emergency halt is on, emit events when a
-//!   sink is attached, count the outcome on the [`Tick`], and return `Some(out)` or `None`
-//!   (the node failed or was refused; the tick is then marked failed).
-//! - [`skip`] when the node's `when` is false or one of its inputs is `None`: records the skip
-//!   with its [`Skip`] reason and returns `None`.
+//! - [`Slot::compute`] for a plain kind, [`Slot::io`] (awaited) for an `io` or `effect` kind:
+//!   apply the node's policy, refuse effect nodes while the emergency halt is on, emit events
+//!   when a sink is attached, count the outcome on the [`Tick`], and return `Some(out)` or
+//!   `None` (the node failed or was refused; the tick is then marked failed).
+//! - [`Tick::skip`] when the node's `when` is false or one of its inputs is `None`: records
+//!   the skip with its [`SkipReason`].
 //!
-//! **Cost.** With no event sink, a plain policy and a non-effect kind, [`compute`] is the node's
-//! own `run` plus one branch on three flags and a counter increment: no clock reads, no
-//! allocation, no serialization (see `benches/exec.rs`). Everything else sits on an
-//! out-of-line slow path.
+//! A refused effect node (halt on) reports `node_failed` with `error_type` `EmergencyHalt`
+//! and `attempts` 0 (or the attempts made, when the halt came on between retries); an open
+//! circuit breaker reports `CircuitOpen` with `attempts` 0.
+//!
+//! **Cost.** With no event sink, a plain policy and a non-effect kind, [`Slot::compute`] is
+//! the node's own `run` plus one branch on three flags and a counter increment: no clock
+//! reads, no allocation, no serialization (see `benches/exec.rs`). Everything else sits on
+//! an out-of-line slow path.
 //!
 //! **Concurrency.** I/O nodes of one stage are awaited together with `tokio::join!`, all
 //! borrowing the same `&Tick`; its counters are `Cell`s, so a tick and its futures stay on
@@ -26,10 +30,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::ctx::Ctx;
+use crate::events::Events;
 use crate::node::{Compute, ErrorKind, Io, NodeError, NodeKind};
 use crate::policy::{Breaker, Policy, fnv1a};
 
-/// What the executor knows about one node of a workflow.
+/// What the executor knows about one node of a workflow. Generated code keeps these in a
+/// `static` table, written as struct literals.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NodeMeta {
     /// The node's name in the workflow (`rsi` in `node rsi = ta.rsi(...)`): the events'
@@ -40,8 +46,6 @@ pub struct NodeMeta {
     /// Refused while the emergency halt is on.
     pub effect: bool,
     pub policy: Policy,
-    /// Jitter salt derived from `id`, computed once.
-    salt: u64,
 }
 
 impl NodeMeta {
@@ -51,7 +55,6 @@ impl NodeMeta {
             kind,
             effect,
             policy,
-            salt: fnv1a(id),
         }
     }
 
@@ -61,32 +64,31 @@ impl NodeMeta {
     }
 }
 
-/// One node of a workflow: its state across ticks, its circuit breaker and its meta.
+/// One node of a workflow: its state across ticks and its circuit breaker.
 pub struct Slot<N> {
     pub node: N,
     pub breaker: Breaker,
-    pub meta: NodeMeta,
 }
 
 impl<N: NodeKind> Slot<N> {
-    /// Node `id` of kind `N` with `policy`, in its initial state.
-    pub fn new(id: &'static str, policy: Policy) -> Self {
-        Self::with_meta(NodeMeta::of::<N>(id, policy))
-    }
-
-    pub fn with_meta(meta: NodeMeta) -> Self {
+    /// A node of kind `N` in its initial state, breaker closed.
+    pub fn new() -> Self {
         Slot {
             node: N::new(),
             breaker: Breaker::new(),
-            meta,
         }
+    }
+}
+
+impl<N: NodeKind> Default for Slot<N> {
+    fn default() -> Self {
+        Self::new()
     }
 }
 
 impl<N> std::fmt::Debug for Slot<N> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Slot")
-            .field("meta", &self.meta)
             .field("breaker", &self.breaker)
             .finish_non_exhaustive()
     }
@@ -94,20 +96,18 @@ impl<N> std::fmt::Debug for Slot<N> {
 
 /// Why a node did not run this tick.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Skip {
+pub enum SkipReason<'a> {
     /// Its `when` condition was false.
     When,
-    /// The node with this id, which it reads from, was skipped or failed.
-    Upstream(&'static str),
+    /// Some node it reads from did not produce outputs: `(node id, produced?)` for each of
+    /// the nodes it reads.
+    Upstream(&'a [(&'static str, bool)]),
 }
 
-impl Skip {
-    /// The `reason` of the `node_skipped` event.
-    pub fn reason(self) -> String {
-        match self {
-            Skip::When => "when condition is false".to_owned(),
-            Skip::Upstream(id) => format!("input node `{id}` was skipped or failed"),
-        }
+impl<'a> SkipReason<'a> {
+    /// [`SkipReason::Upstream`].
+    pub const fn upstream(inputs: &'a [(&'static str, bool)]) -> Self {
+        SkipReason::Upstream(inputs)
     }
 }
 
@@ -134,6 +134,7 @@ pub struct TickCounts {
 #[derive(Debug)]
 pub struct Tick {
     index: u64,
+    events: Events,
     execution_id: Arc<str>,
     seed: u64,
     completed: Cell<u32>,
@@ -143,10 +144,11 @@ pub struct Tick {
 }
 
 impl Tick {
-    /// Tick `index` (from 0) of a run with `seed` (for retry jitter).
-    pub fn new(index: u64, execution_id: Arc<str>, seed: u64) -> Self {
+    /// Tick `index` (from 0) of a run with `seed` (for retry jitter), reporting to `events`.
+    pub fn new(index: u64, execution_id: Arc<str>, seed: u64, events: Events) -> Self {
         Tick {
             index,
+            events,
             execution_id,
             seed,
             completed: Cell::new(0),
@@ -156,9 +158,10 @@ impl Tick {
         }
     }
 
-    /// A tick for tests and benches: index 0, execution id `test-0`, seed 0.
-    pub fn for_tests() -> Self {
-        Self::new(0, Arc::from("test-0"), 0)
+    /// A tick for tests and benches: index 0, execution id `test-0`, seed 0, reporting to
+    /// the events of `cx`.
+    pub fn for_tests(cx: &Ctx) -> Self {
+        Self::new(0, Arc::from("test-0"), 0, cx.events.clone())
     }
 
     pub fn index(&self) -> u64 {
@@ -202,115 +205,164 @@ impl Tick {
     }
 }
 
+impl Tick {
+    /// Records that node `meta` did not run this tick, and why.
+    #[inline]
+    pub fn skip(&self, meta: &NodeMeta, why: SkipReason<'_>) {
+        self.skipped.set(self.skipped.get().wrapping_add(1));
+        if self.events.enabled() {
+            self.skip_event(meta, why);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn skip_event(&self, meta: &NodeMeta, why: SkipReason<'_>) {
+        let reason = match why {
+            SkipReason::When => "when condition is false".to_owned(),
+            SkipReason::Upstream(inputs) => {
+                let failures = self.failures.borrow();
+                let missing: Vec<String> = inputs
+                    .iter()
+                    .filter(|(_, produced)| !produced)
+                    .map(|(id, _)| {
+                        let failed = failures.iter().any(|f| f.node_id == *id);
+                        format!(
+                            "input `{id}` {}",
+                            if failed { "failed" } else { "was skipped" }
+                        )
+                    })
+                    .collect();
+                if missing.is_empty() {
+                    "an input did not run".to_owned()
+                } else {
+                    missing.join(", ")
+                }
+            }
+        };
+        self.events
+            .node_skipped(&self.execution_id, meta.id, &reason);
+    }
+}
+
 /// Whether a call must take the slow path: events, a policy, or a halt check to make.
 #[inline(always)]
-fn needs_slow_path(cx: &Ctx, meta: &NodeMeta) -> bool {
-    cx.events.enabled() | !meta.policy.is_plain() | meta.effect
+fn needs_slow_path(t: &Tick, meta: &NodeMeta) -> bool {
+    t.events.enabled() | !meta.policy.is_plain() | meta.effect
 }
 
-/// Runs a compute node. `None` when it failed (the tick is marked failed).
-#[inline]
-pub fn compute<N: Compute>(
-    cx: &Ctx,
-    tick: &Tick,
-    slot: &mut Slot<N>,
-    input: N::In,
-) -> Option<N::Out> {
-    if needs_slow_path(cx, &slot.meta) {
-        return compute_slow(cx, tick, slot, input);
-    }
-    match slot.node.run(cx, input) {
-        Ok(out) => {
-            tick.count_completed();
-            Some(out)
+impl<N: Compute> Slot<N> {
+    /// Runs a compute node. `None` when it failed (the tick is marked failed).
+    #[inline]
+    pub fn compute(&mut self, cx: &Ctx, t: &Tick, meta: &NodeMeta, input: N::In) -> Option<N::Out> {
+        if needs_slow_path(t, meta) {
+            return self.compute_slow(cx, t, meta, input);
         }
-        Err(error) => failed(cx, tick, &slot.meta, None, error, 1),
-    }
-}
-
-#[inline(never)]
-fn compute_slow<N: Compute>(
-    cx: &Ctx,
-    tick: &Tick,
-    slot: &mut Slot<N>,
-    input: N::In,
-) -> Option<N::Out> {
-    let started = start(cx, tick, &slot.meta);
-    let meta = slot.meta;
-    if let Err(refusal) = admit(cx, &meta, &mut slot.breaker) {
-        return failed(cx, tick, &meta, started, refusal, 0);
-    }
-    let mut attempts = 0;
-    loop {
-        attempts += 1;
-        let last_try = attempts > meta.policy.retry;
-        // Each attempt gets the same inputs; `In: Clone` exists for this.
-        let result = slot.node.run(cx, input.clone());
-        match result {
+        match self.node.run(cx, input) {
             Ok(out) => {
-                slot.breaker.on_success();
-                return completed(cx, tick, &meta, started, out);
+                t.count_completed();
+                Some(out)
             }
-            Err(error) => {
-                let opened = slot
-                    .breaker
-                    .on_failure(&meta.policy, error.kind, cx.clock.now_ms());
-                if opened || last_try || !error.kind.is_transient() {
-                    return failed(cx, tick, &meta, started, error, attempts);
+            Err(error) => failed(t, meta, None, error, 1),
+        }
+    }
+
+    #[inline(never)]
+    fn compute_slow(
+        &mut self,
+        cx: &Ctx,
+        t: &Tick,
+        meta: &NodeMeta,
+        input: N::In,
+    ) -> Option<N::Out> {
+        let started = start(t, meta);
+        if let Err(refusal) = admit(cx, meta, &mut self.breaker) {
+            return failed(t, meta, started, refusal, 0);
+        }
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let last_try = attempts > meta.policy.retries();
+            // Each attempt gets the same inputs; `In: Clone` exists for this.
+            match self.node.run(cx, input.clone()) {
+                Ok(out) => {
+                    self.breaker.on_success();
+                    return completed(t, meta, started, out);
                 }
-                // Compute nodes retry at once: waiting would block the tick's thread.
-                if meta.effect && cx.halt.is_halted() {
-                    return failed(cx, tick, &meta, started, halted_error(), attempts);
+                Err(error) => {
+                    let opened =
+                        self.breaker
+                            .on_failure(&meta.policy, error.kind, cx.clock.now_ms());
+                    if opened || last_try || !error.kind.is_transient() {
+                        return failed(t, meta, started, error, attempts);
+                    }
+                    // Compute nodes retry at once: waiting would block the tick's thread.
+                    if meta.effect && cx.halt.is_halted() {
+                        return failed(t, meta, started, halted_error(), attempts);
+                    }
                 }
             }
         }
     }
 }
 
-/// Runs an I/O node (awaited). `None` when it failed or was refused (the tick is marked
-/// failed).
-#[inline]
-pub async fn io<N: Io>(cx: &Ctx, tick: &Tick, slot: &mut Slot<N>, input: N::In) -> Option<N::Out> {
-    if needs_slow_path(cx, &slot.meta) {
-        return io_slow(cx, tick, slot, input).await;
-    }
-    match slot.node.run(cx, input).await {
-        Ok(out) => {
-            tick.count_completed();
-            Some(out)
+impl<N: Io> Slot<N> {
+    /// Runs an I/O node. `None` when it failed or was refused (the tick is marked failed).
+    #[inline]
+    pub async fn io(
+        &mut self,
+        cx: &Ctx,
+        t: &Tick,
+        meta: &NodeMeta,
+        input: N::In,
+    ) -> Option<N::Out> {
+        if needs_slow_path(t, meta) {
+            return self.io_slow(cx, t, meta, input).await;
         }
-        Err(error) => failed(cx, tick, &slot.meta, None, error, 1),
-    }
-}
-
-async fn io_slow<N: Io>(cx: &Ctx, tick: &Tick, slot: &mut Slot<N>, input: N::In) -> Option<N::Out> {
-    let started = start(cx, tick, &slot.meta);
-    let meta = slot.meta;
-    if let Err(refusal) = admit(cx, &meta, &mut slot.breaker) {
-        return failed(cx, tick, &meta, started, refusal, 0);
-    }
-    let mut attempts: u32 = 0;
-    loop {
-        attempts += 1;
-        let last_try = attempts > meta.policy.retry;
-        let result = with_timeout(meta.policy.timeout, slot.node.run(cx, input.clone())).await;
-        match result {
+        match self.node.run(cx, input).await {
             Ok(out) => {
-                slot.breaker.on_success();
-                return completed(cx, tick, &meta, started, out);
+                t.count_completed();
+                Some(out)
             }
-            Err(error) => {
-                let opened = slot
-                    .breaker
-                    .on_failure(&meta.policy, error.kind, cx.clock.now_ms());
-                if opened || last_try || !error.kind.is_transient() {
-                    return failed(cx, tick, &meta, started, error, attempts);
+            Err(error) => failed(t, meta, None, error, 1),
+        }
+    }
+
+    async fn io_slow(
+        &mut self,
+        cx: &Ctx,
+        t: &Tick,
+        meta: &NodeMeta,
+        input: N::In,
+    ) -> Option<N::Out> {
+        let started = start(t, meta);
+        if let Err(refusal) = admit(cx, meta, &mut self.breaker) {
+            return failed(t, meta, started, refusal, 0);
+        }
+        let mut attempts: u32 = 0;
+        loop {
+            attempts += 1;
+            let last_try = attempts > meta.policy.retries();
+            let result =
+                with_timeout(meta.policy.timeout(), self.node.run(cx, input.clone())).await;
+            match result {
+                Ok(out) => {
+                    self.breaker.on_success();
+                    return completed(t, meta, started, out);
                 }
-                let salt = meta.salt ^ tick.index.wrapping_mul(0x9E37_79B9_7F4A_7C15);
-                tokio::time::sleep(meta.policy.backoff_delay(tick.seed, salt, attempts)).await;
-                // The halt may have come on while we waited: an order must not go out then.
-                if meta.effect && cx.halt.is_halted() {
-                    return failed(cx, tick, &meta, started, halted_error(), attempts);
+                Err(error) => {
+                    let opened =
+                        self.breaker
+                            .on_failure(&meta.policy, error.kind, cx.clock.now_ms());
+                    if opened || last_try || !error.kind.is_transient() {
+                        return failed(t, meta, started, error, attempts);
+                    }
+                    let salt = fnv1a(meta.id) ^ t.index.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                    tokio::time::sleep(meta.policy.backoff_delay(t.seed, salt, attempts)).await;
+                    // The halt may have come on while we waited: an order must not go out then.
+                    if meta.effect && cx.halt.is_halted() {
+                        return failed(t, meta, started, halted_error(), attempts);
+                    }
                 }
             }
         }
@@ -334,29 +386,10 @@ async fn with_timeout<T>(
     }
 }
 
-/// Records that a node did not run this tick and why; returns `None` so generated code can
-/// write `None => exec::skip(cx, tick, &self.buy, Skip::Upstream("rsi"))`.
-#[inline]
-pub fn skip<N, T>(cx: &Ctx, tick: &Tick, slot: &Slot<N>, why: Skip) -> Option<T> {
-    skip_meta(cx, tick, &slot.meta, why)
-}
-
-/// [`skip`] by meta.
-#[inline]
-pub fn skip_meta<T>(cx: &Ctx, tick: &Tick, meta: &NodeMeta, why: Skip) -> Option<T> {
-    tick.skipped.set(tick.skipped.get().wrapping_add(1));
-    if cx.events.enabled() {
-        cx.events
-            .node_skipped(&tick.execution_id, meta.id, &why.reason());
-    }
-    None
-}
-
 /// Emits `node_started` and starts the stopwatch, when events are on.
-fn start(cx: &Ctx, tick: &Tick, meta: &NodeMeta) -> Option<Instant> {
-    if cx.events.enabled() {
-        cx.events
-            .node_started(&tick.execution_id, meta.id, meta.kind);
+fn start(t: &Tick, meta: &NodeMeta) -> Option<Instant> {
+    if t.events.enabled() {
+        t.events.node_started(&t.execution_id, meta.id, meta.kind);
         Some(Instant::now())
     } else {
         None
@@ -368,7 +401,7 @@ fn admit(cx: &Ctx, meta: &NodeMeta, breaker: &mut Breaker) -> Result<(), NodeErr
     if meta.effect && cx.halt.is_halted() {
         return Err(halted_error());
     }
-    if meta.policy.breaker.is_some() && !breaker.allow(&meta.policy, cx.clock.now_ms()) {
+    if meta.policy.breaker.is_some() && !breaker.allow(cx.clock.now_ms()) {
         return Err(NodeError::new(
             ErrorKind::CircuitOpen,
             format!(
@@ -388,20 +421,19 @@ fn halted_error() -> NodeError {
 }
 
 fn elapsed_ms(started: Option<Instant>) -> f64 {
-    started.map_or(0.0, |t| t.elapsed().as_secs_f64() * 1000.0)
+    started.map_or(0.0, |s| s.elapsed().as_secs_f64() * 1000.0)
 }
 
 fn completed<O: serde::Serialize>(
-    cx: &Ctx,
-    tick: &Tick,
+    t: &Tick,
     meta: &NodeMeta,
     started: Option<Instant>,
     out: O,
 ) -> Option<O> {
-    tick.count_completed();
-    if cx.events.enabled() {
-        cx.events
-            .node_completed(&tick.execution_id, meta.id, elapsed_ms(started), &out);
+    t.count_completed();
+    if t.events.enabled() {
+        t.events
+            .node_completed(&t.execution_id, meta.id, elapsed_ms(started), &out);
     }
     Some(out)
 }
@@ -409,17 +441,16 @@ fn completed<O: serde::Serialize>(
 #[cold]
 #[inline(never)]
 fn failed<O>(
-    cx: &Ctx,
-    tick: &Tick,
+    t: &Tick,
     meta: &NodeMeta,
     started: Option<Instant>,
     error: NodeError,
     attempts: u32,
 ) -> Option<O> {
     // Events are on exactly when the slow path ran `start`, so node_started came first.
-    if cx.events.enabled() {
-        cx.events.node_failed(
-            &tick.execution_id,
+    if t.events.enabled() {
+        t.events.node_failed(
+            &t.execution_id,
             meta.id,
             elapsed_ms(started),
             &error.message,
@@ -427,6 +458,6 @@ fn failed<O>(
             attempts,
         );
     }
-    tick.count_failed(meta.id, error, attempts);
+    t.count_failed(meta.id, error, attempts);
     None
 }

@@ -50,6 +50,12 @@ impl Halt {
         self.manual.store(on, Ordering::Relaxed);
     }
 
+    /// A handle on the manual switch that outlives borrows of the run's context: code that
+    /// drives a run in-process flips the halt from elsewhere with it.
+    pub fn switch(&self) -> HaltSwitch {
+        HaltSwitch(Arc::clone(&self.manual))
+    }
+
     /// The halt file this halt watches, if any.
     pub fn file(&self) -> Option<&Path> {
         self.file.as_deref()
@@ -98,6 +104,22 @@ impl Halt {
     }
 }
 
+/// The manual halt switch of a run, shareable across threads (see [`Halt::switch`]).
+#[derive(Debug, Clone)]
+pub struct HaltSwitch(Arc<AtomicBool>);
+
+impl HaltSwitch {
+    /// Turns the halt on or off.
+    pub fn set(&self, on: bool) {
+        self.0.store(on, Ordering::Relaxed);
+    }
+
+    /// Whether the manual switch is on (the halt file is not looked at).
+    pub fn is_on(&self) -> bool {
+        self.0.load(Ordering::Relaxed)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,6 +132,9 @@ mod tests {
         assert!(h.is_halted());
         h.set(false);
         assert!(!h.is_halted());
+        let switch = h.switch();
+        switch.set(true);
+        assert!(h.is_halted() && switch.is_on());
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //!
 //! - **Retry** applies to transient failures only ([`crate::node::ErrorKind::is_transient`]):
 //!   `retry: 3` allows up to four calls. I/O nodes wait between attempts with exponential
-//!   backoff (`backoff`, doubled each retry, capped at [`Policy::max_backoff`]) and jitter:
+//!   backoff (`backoff`, doubled each retry, capped at [`MAX_BACKOFF`]) and jitter:
 //!   each delay is scaled by a factor in [0.5, 1), drawn from the run seed, the node and the
 //!   tick, so a run with the same seed retries on the same schedule. Compute nodes retry at
 //!   once: they run on the tick's thread and must not block it.
@@ -12,7 +12,7 @@
 //! - **Circuit breaker** (`breaker: N`): after N consecutive failed calls that say the venue is
 //!   unhealthy (transient, rate-limited, timed out, unreadable response) the breaker opens and
 //!   the node fails at once with `CircuitOpen`, without calling out. After
-//!   [`Policy::cooldown`] on the run's clock it half-opens: the next call is a trial; success
+//!   [`BREAKER_COOLDOWN`] (30 s) on the run's clock it half-opens: the next call is a trial; success
 //!   closes it, failure opens it again for another cool-down. A rejected order or a bad input
 //!   says nothing about the venue's health and does not count.
 //!
@@ -23,34 +23,35 @@ use std::time::Duration;
 
 use crate::node::ErrorKind;
 
-/// A node's run policy. Build one with the `const` methods, e.g.
-/// `Policy::new().retry(3).backoff_ms(200).timeout_ms(2000)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A node's run policy, as written in its `with { ... }`: `None` where a key is absent. The
+/// fields mirror the checker's policy one for one, so generated code writes a struct literal
+/// in a `static`; the accessors resolve the defaults.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Policy {
-    /// Extra attempts after the first, for transient failures.
-    pub retry: u32,
-    /// The wait before the first retry; doubled for each further retry.
-    pub backoff: Duration,
-    /// The longest wait between two attempts.
-    pub max_backoff: Duration,
-    /// The longest one attempt of an I/O node may take.
-    pub timeout: Option<Duration>,
-    /// Consecutive failed calls that open the circuit breaker.
+    /// `retry`: extra attempts after the first, for transient failures.
+    pub retry: Option<u32>,
+    /// `backoff`: the wait before the first retry, in ms; doubled for each further retry.
+    pub backoff_ms: Option<u64>,
+    /// `timeout`: the longest one attempt of an I/O node may take, in ms.
+    pub timeout_ms: Option<u64>,
+    /// `breaker`: consecutive failed calls that open the circuit breaker.
     pub breaker: Option<u32>,
-    /// How long an open breaker stays open before a trial call.
-    pub cooldown: Duration,
 }
 
+/// The backoff when `retry` is given without `backoff`.
+pub const DEFAULT_BACKOFF: Duration = Duration::from_millis(100);
+/// The longest wait between two attempts, however many retries.
+pub const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// How long an open breaker stays open before it lets a trial call through.
+pub const BREAKER_COOLDOWN: Duration = Duration::from_secs(30);
+
 impl Policy {
-    /// No retries, no timeout, no breaker; 100 ms base backoff and 30 s cool-down should
-    /// retries or a breaker be switched on.
+    /// No retries, no timeout, no breaker.
     pub const DEFAULT: Policy = Policy {
-        retry: 0,
-        backoff: Duration::from_millis(100),
-        max_backoff: Duration::from_secs(30),
-        timeout: None,
+        retry: None,
+        backoff_ms: None,
+        timeout_ms: None,
         breaker: None,
-        cooldown: Duration::from_secs(30),
     };
 
     /// [`Policy::DEFAULT`].
@@ -59,67 +60,82 @@ impl Policy {
     }
 
     /// `retry: n`.
-    pub const fn retry(mut self, n: u32) -> Self {
-        self.retry = n;
+    pub const fn with_retry(mut self, n: u32) -> Self {
+        self.retry = Some(n);
         self
     }
 
     /// `backoff: ms`.
-    pub const fn backoff_ms(mut self, ms: u64) -> Self {
-        self.backoff = Duration::from_millis(ms);
-        self
-    }
-
-    /// The cap on the wait between attempts.
-    pub const fn max_backoff_ms(mut self, ms: u64) -> Self {
-        self.max_backoff = Duration::from_millis(ms);
+    pub const fn with_backoff_ms(mut self, ms: u64) -> Self {
+        self.backoff_ms = Some(ms);
         self
     }
 
     /// `timeout: ms`.
-    pub const fn timeout_ms(mut self, ms: u64) -> Self {
-        self.timeout = Some(Duration::from_millis(ms));
+    pub const fn with_timeout_ms(mut self, ms: u64) -> Self {
+        self.timeout_ms = Some(ms);
         self
     }
 
-    /// `breaker: n` (0 is taken as 1: a breaker that opens on the first failure).
-    pub const fn breaker(mut self, n: u32) -> Self {
-        self.breaker = Some(if n == 0 { 1 } else { n });
+    /// `breaker: n`.
+    pub const fn with_breaker(mut self, n: u32) -> Self {
+        self.breaker = Some(n);
         self
     }
 
-    /// The breaker's cool-down.
-    pub const fn cooldown_ms(mut self, ms: u64) -> Self {
-        self.cooldown = Duration::from_millis(ms);
-        self
+    /// Extra attempts after the first.
+    #[inline(always)]
+    pub const fn retries(&self) -> u32 {
+        match self.retry {
+            Some(n) => n,
+            None => 0,
+        }
+    }
+
+    /// The base backoff.
+    pub const fn backoff(&self) -> Duration {
+        match self.backoff_ms {
+            Some(ms) => Duration::from_millis(ms),
+            None => DEFAULT_BACKOFF,
+        }
+    }
+
+    /// The per-attempt timeout of I/O nodes.
+    pub const fn timeout(&self) -> Option<Duration> {
+        match self.timeout_ms {
+            Some(ms) => Some(Duration::from_millis(ms)),
+            None => None,
+        }
+    }
+
+    /// Consecutive failures that open the breaker (`breaker: 0` is taken as 1).
+    pub const fn breaker_threshold(&self) -> Option<u32> {
+        match self.breaker {
+            Some(0) => Some(1),
+            other => other,
+        }
     }
 
     /// True when the policy changes nothing about a plain call: no retry, no timeout, no
     /// breaker. The executor takes its shortest path then.
     #[inline(always)]
     pub const fn is_plain(&self) -> bool {
-        self.retry == 0 && self.timeout.is_none() && self.breaker.is_none()
+        self.retries() == 0 && self.timeout_ms.is_none() && self.breaker.is_none()
     }
 
     /// The wait before retry number `retry` (1 for the first retry): `backoff * 2^(retry-1)`,
-    /// capped at `max_backoff`, times a jitter factor in [0.5, 1) drawn from `seed` and `salt`
-    /// (the executor salts with the node id and the tick).
+    /// capped at [`MAX_BACKOFF`], times a jitter factor in [0.5, 1) drawn from `seed` and
+    /// `salt` (the executor salts with the node id and the tick).
     pub fn backoff_delay(&self, seed: u64, salt: u64, retry: u32) -> Duration {
         let exponent = retry.saturating_sub(1).min(30);
         let base = self
-            .backoff
+            .backoff()
             .saturating_mul(1u32 << exponent)
-            .min(self.max_backoff);
+            .min(MAX_BACKOFF);
         let draw = splitmix64(seed ^ splitmix64(salt ^ u64::from(retry)));
         // The top 53 bits as a fraction in [0, 1).
         let unit = (draw >> 11) as f64 / (1u64 << 53) as f64;
         base.mul_f64(0.5 + 0.5 * unit)
-    }
-}
-
-impl Default for Policy {
-    fn default() -> Self {
-        Self::DEFAULT
     }
 }
 
@@ -171,11 +187,11 @@ impl Breaker {
 
     /// Whether a call may go out at `now_ms`. An open breaker whose cool-down has passed
     /// becomes half-open and lets the call through as a trial.
-    pub fn allow(&mut self, policy: &Policy, now_ms: i64) -> bool {
+    pub fn allow(&mut self, now_ms: i64) -> bool {
         match self.state {
             BreakerState::Closed | BreakerState::HalfOpen => true,
             BreakerState::Open { since_ms } => {
-                let cooldown = i64::try_from(policy.cooldown.as_millis()).unwrap_or(i64::MAX);
+                let cooldown = BREAKER_COOLDOWN.as_millis() as i64;
                 if now_ms.saturating_sub(since_ms) >= cooldown {
                     self.state = BreakerState::HalfOpen;
                     true
@@ -195,7 +211,7 @@ impl Breaker {
     /// A call failed with `kind` at `now_ms`. Returns true when this failure opened the
     /// breaker (further attempts must stop).
     pub fn on_failure(&mut self, policy: &Policy, kind: ErrorKind, now_ms: i64) -> bool {
-        let Some(threshold) = policy.breaker else {
+        let Some(threshold) = policy.breaker_threshold() else {
             return false;
         };
         if !counts_against_breaker(kind) {
@@ -238,28 +254,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn const_builders() {
+    fn const_builders_and_defaults() {
         const P: Policy = Policy::new()
-            .retry(3)
-            .backoff_ms(200)
-            .timeout_ms(2000)
-            .breaker(5)
-            .cooldown_ms(10_000);
-        assert_eq!(P.retry, 3);
-        assert_eq!(P.backoff, Duration::from_millis(200));
-        assert_eq!(P.timeout, Some(Duration::from_secs(2)));
-        assert_eq!(P.breaker, Some(5));
-        assert_eq!(P.cooldown, Duration::from_secs(10));
+            .with_retry(3)
+            .with_backoff_ms(200)
+            .with_timeout_ms(2000)
+            .with_breaker(5);
+        assert_eq!(P.retries(), 3);
+        assert_eq!(P.backoff(), Duration::from_millis(200));
+        assert_eq!(P.timeout(), Some(Duration::from_secs(2)));
+        assert_eq!(P.breaker_threshold(), Some(5));
         assert!(!P.is_plain());
         assert!(Policy::new().is_plain());
-        assert_eq!(Policy::new().breaker(0).breaker, Some(1));
+        assert!(Policy::new().with_retry(0).is_plain());
+        assert_eq!(Policy::new().backoff(), DEFAULT_BACKOFF);
+        assert_eq!(Policy::new().with_breaker(0).breaker_threshold(), Some(1));
     }
 
     #[test]
     fn backoff_grows_exponentially_with_bounded_jitter() {
-        let p = Policy::new().backoff_ms(100).max_backoff_ms(1_000);
-        for retry in 1..=8u32 {
-            let base = (100u64 << (retry - 1)).min(1_000);
+        let p = Policy::new().with_backoff_ms(100);
+        for retry in 1..=12u32 {
+            let base = (100u64 << (retry - 1)).min(MAX_BACKOFF.as_millis() as u64);
             let d = p.backoff_delay(42, 7, retry).as_secs_f64() * 1000.0;
             assert!(
                 d >= base as f64 * 0.5 - 1e-6 && d < base as f64,
@@ -271,15 +287,16 @@ mod tests {
         let others: Vec<_> = (0..8).map(|s| p.backoff_delay(s, 7, 2)).collect();
         assert!(others.windows(2).any(|w| w[0] != w[1]));
         // Absurd retry counts saturate rather than overflow.
-        assert!(p.backoff_delay(1, 1, u32::MAX) <= Duration::from_secs(1));
+        assert!(p.backoff_delay(1, 1, u32::MAX) <= MAX_BACKOFF);
     }
 
     #[test]
     fn breaker_opens_half_opens_and_closes() {
-        let p = Policy::new().breaker(3).cooldown_ms(1_000);
+        let p = Policy::new().with_breaker(3);
+        let cool = BREAKER_COOLDOWN.as_millis() as i64;
         let mut b = Breaker::new();
         let mut now = 0;
-        assert!(b.allow(&p, now));
+        assert!(b.allow(now));
         assert!(!b.on_failure(&p, ErrorKind::Transient, now));
         assert!(!b.on_failure(&p, ErrorKind::Timeout, now));
         // A success in between resets the count.
@@ -291,19 +308,19 @@ mod tests {
         assert!(!b.on_failure(&p, ErrorKind::InvalidInput, now));
         assert!(b.on_failure(&p, ErrorKind::RateLimited, now));
         assert_eq!(b.state(), BreakerState::Open { since_ms: 0 });
-        now = 999;
-        assert!(!b.allow(&p, now));
-        now = 1_000;
-        assert!(b.allow(&p, now));
+        now = cool - 1;
+        assert!(!b.allow(now));
+        now = cool;
+        assert!(b.allow(now));
         assert_eq!(b.state(), BreakerState::HalfOpen);
         // The trial fails: open again for a full cool-down.
         assert!(b.on_failure(&p, ErrorKind::Transient, now));
-        assert!(!b.allow(&p, 1_999));
-        assert!(b.allow(&p, 2_000));
+        assert!(!b.allow(2 * cool - 1));
+        assert!(b.allow(2 * cool));
         b.on_success();
         assert_eq!(b.state(), BreakerState::Closed);
         assert_eq!(b.consecutive_failures(), 0);
-        assert!(b.allow(&p, 2_000));
+        assert!(b.allow(2 * cool));
     }
 
     #[test]
@@ -312,7 +329,7 @@ mod tests {
         let mut b = Breaker::new();
         for _ in 0..100 {
             assert!(!b.on_failure(&p, ErrorKind::Transient, 0));
-            assert!(b.allow(&p, 0));
+            assert!(b.allow(0));
         }
     }
 }
