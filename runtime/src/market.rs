@@ -1,2 +1,0 @@
-//! Market sources. (library; to be written)
-pub struct Market;
