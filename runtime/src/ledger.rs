@@ -2,15 +2,23 @@
 //! `--live-orders`).
 //!
 //! - One cash account in the quote currency (dollars and dollar stablecoins are one), shared
-//!   by every venue; positions per (venue, pair), long only (spot): selling more than the
-//!   free position is `Rejected`, as is buying with more than the free cash.
+//!   by every venue; positions per (venue, pair). Spot venues are long only: selling more
+//!   than the free position is `Rejected`. Derivatives venues (a name containing `perp`, or
+//!   ending in `futures` or `swap`, e.g. `binance_perp`) allow short positions: a sale's
+//!   proceeds go to cash and the position goes negative.
+//! - Buying power is the free cash less what buying back every short at its mark would cost.
+//!   An order that opens or grows a position must fit in it with its fee (no leverage), or
+//!   it is `Rejected`; an order that only reduces a position needs none.
 //! - Market orders fill at once: at the best ask (buy) or bid (sell) of the simulated book,
 //!   at the bar's close in replay. A limit order whose price the market already offers fills
-//!   at once at that market price; otherwise it rests, locking its cash (buys: amount × limit
-//!   plus the fee) or its position (sells), and fills at its limit on a later tick whose bar
-//!   reached it (low ≤ limit for a buy, high ≥ limit for a sell), in the order placed.
+//!   at once at that market price; otherwise it rests, locking its cash (spot buys and every
+//!   derivatives order: amount × limit plus the fee) or its position (spot sells), and fills
+//!   at its limit on a later tick whose bar reached it (low ≤ limit for a buy, high ≥ limit
+//!   for a sell), in the order placed.
 //! - Every fill pays `fee_bps` basis points of its notional, in cash.
-//! - Realised PnL uses the average cost: a sell realises (price − average cost) × amount.
+//! - Realised PnL uses the average cost: reducing a position realises (price − average
+//!   cost) × amount for a long, the opposite for a short; a position that flips side starts
+//!   its new side at the fill price.
 //!   PnL is gross and fees are counted apart, so at any time
 //!   `equity = starting cash + realised + unrealised − fees`, where equity is cash plus
 //!   positions at their marks (the last price of the pair on its venue).
@@ -37,7 +45,7 @@ const SLACK: f64 = 1e-9;
 /// One holding.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Position {
-    /// Base units held (never negative).
+    /// Base units held: negative for a short on a derivatives venue.
     pub amount: f64,
     /// Average cost per unit of what is held (0 when flat).
     pub avg_price: f64,
@@ -63,7 +71,7 @@ pub struct Trade {
     pub amount: f64,
     pub price: f64,
     pub fee: f64,
-    /// Realised PnL of this fill (sells), gross of fees.
+    /// Realised PnL of this fill (when it reduced a position), gross of fees.
     pub realized_pnl: f64,
     pub tick: u64,
     pub time_ms: i64,
@@ -116,6 +124,12 @@ pub struct Ledger {
     gpu_dph: f64,
 }
 
+/// Whether a venue trades derivatives (perpetuals, futures, swaps), where shorts are allowed.
+pub fn is_derivatives(venue: &str) -> bool {
+    let v = venue.trim().to_ascii_lowercase();
+    v.contains("perp") || v.ends_with("futures") || v.ends_with("swap")
+}
+
 fn rejected(message: String) -> NodeError {
     NodeError::new(ErrorKind::Rejected, message)
 }
@@ -165,13 +179,27 @@ impl Ledger {
         self.cash
     }
 
-    /// Cash locked by resting buy orders.
+    /// Cash locked by resting orders (spot buys, and every derivatives order).
     pub fn locked_cash(&self) -> f64 {
         self.open
             .iter()
-            .filter(|(o, _)| o.side == Side::Buy)
+            .filter(|(o, _)| o.side == Side::Buy || is_derivatives(&o.venue))
             .map(|(o, _)| self.cost_with_fee(o.amount, o.limit))
             .sum()
+    }
+
+    /// What buying back every short position at its mark would cost.
+    fn short_liability(&self) -> f64 {
+        self.positions
+            .values()
+            .filter(|p| p.amount < 0.0)
+            .map(|p| -p.amount * p.mark)
+            .sum()
+    }
+
+    /// Free cash less the short liability: what new exposure may use.
+    pub fn buying_power(&self) -> f64 {
+        self.free_cash() - self.short_liability()
     }
 
     /// Cash not locked by resting orders.
@@ -274,30 +302,52 @@ impl Ledger {
             paper: true,
         };
         let key = (req.venue.clone(), req.pair.clone());
+        let derivatives = is_derivatives(&req.venue);
+        let held = self.positions.get(&key).map_or(0.0, |p| p.amount);
         // Check before taking an id, so a rejected order leaves no trace.
-        match req.side {
-            Side::Buy => {
-                let price = if marketable { market_price } else { req.limit };
-                let need = self.cost_with_fee(req.amount, price);
-                let free = self.free_cash();
-                if need > free * (1.0 + SLACK) + SLACK {
-                    return Err(rejected(format!(
-                        "insufficient cash: buying {} {} on {} needs {:.2} with the fee, {:.2} is free",
-                        req.amount, req.pair, req.venue, need, free
-                    )));
-                }
+        if req.side == Side::Sell && !derivatives {
+            let free = self
+                .positions
+                .get(&key)
+                .map_or(0.0, |p| p.amount - p.locked);
+            if req.amount > free * (1.0 + SLACK) + 1e-12 {
+                return Err(rejected(format!(
+                    "insufficient position: selling {} {} on {}, {} is free (spot venues cannot go short)",
+                    req.amount, req.pair, req.venue, free
+                )));
             }
-            Side::Sell => {
-                let free = self
-                    .positions
-                    .get(&key)
-                    .map_or(0.0, |p| p.amount - p.locked);
-                if req.amount > free * (1.0 + SLACK) + 1e-12 {
-                    return Err(rejected(format!(
-                        "insufficient position: selling {} {} on {}, {} is free",
-                        req.amount, req.pair, req.venue, free
-                    )));
-                }
+        }
+        // What the order needs buying power for: a resting order reserves its full size at
+        // the limit (spot buys and derivatives orders lock cash); one that fills now only
+        // the part that opens or grows exposure.
+        let reserve = if !marketable {
+            if req.side == Side::Buy || derivatives {
+                req.amount
+            } else {
+                0.0
+            }
+        } else {
+            match req.side {
+                Side::Buy if held < 0.0 => (req.amount + held).max(0.0),
+                Side::Buy => req.amount,
+                Side::Sell if !derivatives => 0.0,
+                Side::Sell => (req.amount - held.max(0.0)).max(0.0),
+            }
+        };
+        if reserve > 0.0 {
+            let price = if marketable { market_price } else { req.limit };
+            let need = self.cost_with_fee(reserve, price);
+            let power = self.buying_power();
+            if need > power * (1.0 + SLACK) + SLACK {
+                return Err(rejected(format!(
+                    "insufficient cash: {} {} {} on {} needs {:.2} with the fee, {:.2} is available",
+                    req.side.as_str(),
+                    req.amount,
+                    req.pair,
+                    req.venue,
+                    need,
+                    power.max(0.0)
+                )));
             }
         }
         self.next_id += 1;
@@ -308,6 +358,7 @@ impl Ledger {
             self.closed.insert(order.id.clone(), order.clone());
         } else {
             if req.side == Side::Sell
+                && !derivatives
                 && let Some(p) = self.positions.get_mut(&key)
             {
                 p.locked = (p.locked + req.amount).min(p.amount);
@@ -323,39 +374,38 @@ impl Ledger {
         let notional = order.amount * price;
         let fee = notional * self.fee_bps / 10_000.0;
         let key = (order.venue.clone(), order.pair.clone());
+        let signed = match order.side {
+            Side::Buy => order.amount,
+            Side::Sell => -order.amount,
+        };
+        self.cash -= signed * price + fee;
+        let p = self.positions.entry(key).or_insert(Position {
+            amount: 0.0,
+            avg_price: 0.0,
+            mark: price,
+            locked: 0.0,
+        });
         let mut realized = 0.0;
-        match order.side {
-            Side::Buy => {
-                self.cash -= notional + fee;
-                let p = self.positions.entry(key).or_insert(Position {
-                    amount: 0.0,
-                    avg_price: 0.0,
-                    mark: price,
-                    locked: 0.0,
-                });
-                let total = p.amount + order.amount;
-                p.avg_price = if total > 0.0 {
-                    (p.amount * p.avg_price + notional) / total
-                } else {
-                    0.0
-                };
-                p.amount = total;
-            }
-            Side::Sell => {
-                self.cash += notional - fee;
-                if let Some(p) = self.positions.get_mut(&key) {
-                    let amount = order.amount.min(p.amount);
-                    realized = (price - p.avg_price) * amount;
-                    p.amount -= amount;
-                    if p.amount.abs() <= 1e-12 * order.amount.max(1.0) {
-                        p.amount = 0.0;
-                        p.avg_price = 0.0;
-                    }
-                    p.locked = p.locked.min(p.amount);
-                }
-                self.realized += realized;
+        if p.amount == 0.0 || p.amount.signum() == signed.signum() {
+            // Opening or growing: the average cost moves.
+            let total = p.amount.abs() + order.amount;
+            p.avg_price = (p.amount.abs() * p.avg_price + notional) / total;
+            p.amount += signed;
+        } else {
+            // Reducing (and perhaps flipping): realise against the average cost.
+            let closing = order.amount.min(p.amount.abs());
+            realized = (price - p.avg_price) * closing * p.amount.signum();
+            let before = p.amount;
+            p.amount += signed;
+            if p.amount.abs() <= 1e-12 * order.amount.max(1.0) {
+                p.amount = 0.0;
+                p.avg_price = 0.0;
+            } else if p.amount.signum() != before.signum() {
+                p.avg_price = price;
             }
         }
+        p.locked = p.locked.min(p.amount.max(0.0));
+        self.realized += realized;
         self.fees += fee;
         order.status = OrderStatus::Filled;
         order.fill_price = Some(price);
@@ -414,13 +464,7 @@ impl Ledger {
                 self.open.push((order, placed));
                 continue;
             }
-            if order.side == Side::Sell
-                && let Some(p) = self
-                    .positions
-                    .get_mut(&(order.venue.clone(), order.pair.clone()))
-            {
-                p.locked = (p.locked - order.amount).max(0.0);
-            }
+            self.unlock(&order);
             let limit = order.limit;
             self.fill(&mut order, limit, tick, now);
             self.closed.insert(order.id.clone(), order);
@@ -438,14 +482,20 @@ impl Ledger {
         true
     }
 
-    fn close_cancelled(&mut self, mut order: Order, _now_ms: i64) {
+    /// Releases the position a resting spot sell locked.
+    fn unlock(&mut self, order: &Order) {
         if order.side == Side::Sell
+            && !is_derivatives(&order.venue)
             && let Some(p) = self
                 .positions
                 .get_mut(&(order.venue.clone(), order.pair.clone()))
         {
             p.locked = (p.locked - order.amount).max(0.0);
         }
+    }
+
+    fn close_cancelled(&mut self, mut order: Order, _now_ms: i64) {
+        self.unlock(&order);
         order.status = OrderStatus::Cancelled;
         self.closed.insert(order.id.clone(), order);
     }
@@ -815,6 +865,50 @@ mod tests {
         assert!(close(l.unrealized_pnl(), -50.0));
         assert!(close(l.daily_pnl(), 0.0));
         assert_identity(&l);
+    }
+
+    #[test]
+    fn derivatives_venues_allow_shorts_within_buying_power() {
+        let mut l = Ledger::new(1_000.0, 0.0);
+        let mut short = req(Side::Sell, 5.0, 0.0);
+        short.venue = "binance_perp".into();
+        l.place(short.clone(), &q(100.0, 101.0), 0, 0)
+            .expect("short 5 at 100");
+        assert_eq!(l.position("binance_perp", "BTCUSDT"), -5.0);
+        assert!(close(l.cash(), 1_500.0));
+        // Buying power: 1500 cash less 5 x 100.5 to buy back.
+        assert!(close(l.buying_power(), 1_500.0 - 502.5));
+        assert_identity(&l);
+        // Covering at 90 realises 5 x 10.
+        let mut cover = req(Side::Buy, 5.0, 0.0);
+        cover.venue = "binance_perp".into();
+        l.place(cover, &q(89.0, 90.0), 1, 0).expect("cover");
+        assert!(close(l.realized_pnl(), 50.0));
+        assert_eq!(l.position("binance_perp", "BTCUSDT"), 0.0);
+        assert_identity(&l);
+        // Too large a short is rejected.
+        let mut huge = short;
+        huge.amount = 100.0;
+        assert_eq!(
+            l.place(huge, &q(100.0, 101.0), 2, 0).unwrap_err().kind,
+            ErrorKind::Rejected
+        );
+        // Flipping from long to short starts the short at the fill price.
+        let mut long = req(Side::Buy, 2.0, 0.0);
+        long.venue = "kraken_futures".into();
+        l.place(long, &q(99.0, 100.0), 3, 0).expect("long 2");
+        let mut flip = req(Side::Sell, 3.0, 0.0);
+        flip.venue = "kraken_futures".into();
+        l.place(flip, &q(110.0, 111.0), 3, 0).expect("flip");
+        let h = l.holding("kraken_futures", "BTCUSDT").expect("held");
+        assert!(close(h.amount, -1.0) && close(h.avg_price, 110.0));
+        assert!(close(l.realized_pnl(), 50.0 + 20.0));
+        assert_identity(&l);
+        assert!(
+            is_derivatives("binance_perp")
+                && is_derivatives("BYBIT-SWAP")
+                && !is_derivatives("binance")
+        );
     }
 
     #[test]

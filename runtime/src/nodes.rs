@@ -1,1 +1,0 @@
-//! The node library. (library; to be written)

@@ -1,0 +1,247 @@
+//! What the market-data nodes of every venue share: reading the run's [`Market`] (simulated,
+//! replayed or live) and the paper ledger's balances, with the inputs checked. The
+//! [`exchange_venue!`] macro declares the five nodes of an exchange (`price`, `order_book`,
+//! `candles`, `balance`, `funding`) for a venue name, so Binance and Kraken cannot differ by
+//! accident.
+//!
+//! [`Market`]: crate::market::Market
+
+use crate::config::Mode;
+use crate::ctx::Ctx;
+use crate::market::{Funding, MAX_CANDLES, MAX_DEPTH};
+use crate::node::{ErrorKind, NodeError};
+use crate::nodes::{lock, name};
+use crate::types::{Candle, Candles, OrderBook};
+
+/// The last trade price.
+pub(crate) fn price(cx: &Ctx, venue: &str, pair: &str) -> Result<f64, NodeError> {
+    let pair = name("pair", pair)?;
+    lock(&cx.market).price(venue, pair)
+}
+
+/// A count input (`depth`, `limit`) within `1..=max`.
+pub(crate) fn count(port: &str, n: i64, max: usize) -> Result<usize, NodeError> {
+    match usize::try_from(n) {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(NodeError::invalid(format!(
+            "{port} must be between 1 and {max}, got {n}"
+        ))),
+    }
+}
+
+/// A book and its best bid, best ask and mid.
+pub(crate) fn book(
+    cx: &Ctx,
+    venue: &str,
+    pair: &str,
+    depth: i64,
+) -> Result<(OrderBook, f64, f64, f64), NodeError> {
+    let pair = name("pair", pair)?;
+    let depth = count("depth", depth, MAX_DEPTH)?;
+    let book = lock(&cx.market).order_book(venue, pair, depth)?;
+    split_book(book)
+}
+
+/// A prediction-market book and its best bid, best ask and mid.
+pub(crate) fn outcome_book(
+    cx: &Ctx,
+    venue: &str,
+    token: &str,
+    depth: usize,
+) -> Result<(OrderBook, f64, f64, f64), NodeError> {
+    let token = name("token", token)?;
+    let book = lock(&cx.market).outcome_book(venue, token, depth)?;
+    split_book(book)
+}
+
+fn split_book(book: OrderBook) -> Result<(OrderBook, f64, f64, f64), NodeError> {
+    let (Some(bid), Some(ask)) = (book.best_bid(), book.best_ask()) else {
+        return Err(NodeError::new(
+            ErrorKind::BadResponse,
+            format!("the {} book of {} has an empty side", book.venue, book.pair),
+        ));
+    };
+    Ok((book, bid, ask, (bid + ask) / 2.0))
+}
+
+/// The last `limit` candles and the latest one.
+pub(crate) fn candles(
+    cx: &Ctx,
+    venue: &str,
+    pair: &str,
+    interval: &str,
+    limit: i64,
+) -> Result<(Candles, Candle), NodeError> {
+    let pair = name("pair", pair)?;
+    let limit = count("limit", limit, MAX_CANDLES)?;
+    let candles = lock(&cx.market).candles(venue, pair, interval.trim(), limit)?;
+    let last = candles.last().cloned().ok_or_else(|| {
+        NodeError::new(
+            ErrorKind::BadResponse,
+            format!("no {venue} candles for {pair}"),
+        )
+    })?;
+    Ok((candles, last))
+}
+
+/// Free and locked balance of an asset: the paper ledger's, except with live orders on,
+/// where it would be the venue account's (not available until the venue clients exist).
+pub(crate) fn balance(cx: &Ctx, venue: &str, asset: &str) -> Result<(f64, f64), NodeError> {
+    let asset = name("asset", asset)?;
+    if cx.config.mode == Mode::Live && cx.config.live_orders {
+        return Err(NodeError::new(
+            ErrorKind::Unsupported,
+            format!(
+                "{venue} account balances need the venue clients, which this build does not have yet"
+            ),
+        ));
+    }
+    Ok(lock(&cx.ledger).balance(venue, asset))
+}
+
+/// A perpetual's funding rate, mark and index.
+pub(crate) fn funding(cx: &Ctx, venue: &str, pair: &str) -> Result<Funding, NodeError> {
+    let pair = name("pair", pair)?;
+    lock(&cx.market).funding(venue, pair)
+}
+
+/// Declares `price`, `order_book`, `candles`, `balance` and `funding` for an exchange.
+macro_rules! exchange_venue {
+    ($venue:literal) => {
+        /// Latest trade price of a pair.
+        pub mod price {
+            use crate::ctx::Ctx;
+            use crate::node::{Io, NodeError};
+
+            node! {
+                kind concat!($venue, ".price"), io;
+                in { pair: String }
+                out { price: f64 }
+            }
+
+            #[derive(Debug, Default)]
+            pub struct Node;
+
+            impl Io for Node {
+                async fn run(&mut self, cx: &Ctx, input: In) -> Result<Out, NodeError> {
+                    let price = crate::nodes::market_data::price(cx, $venue, &input.pair)?;
+                    Ok(Out { price })
+                }
+            }
+        }
+
+        /// The order book, `depth` levels a side.
+        pub mod order_book {
+            use crate::ctx::Ctx;
+            use crate::node::{Io, NodeError};
+            use crate::types::OrderBook;
+
+            node! {
+                kind concat!($venue, ".order_book"), io;
+                in { pair: String, depth: i64 }
+                out { book: OrderBook, best_bid: f64, best_ask: f64, mid: f64 }
+            }
+
+            #[derive(Debug, Default)]
+            pub struct Node;
+
+            impl Io for Node {
+                async fn run(&mut self, cx: &Ctx, input: In) -> Result<Out, NodeError> {
+                    let (book, best_bid, best_ask, mid) =
+                        crate::nodes::market_data::book(cx, $venue, &input.pair, input.depth)?;
+                    Ok(Out {
+                        book,
+                        best_bid,
+                        best_ask,
+                        mid,
+                    })
+                }
+            }
+        }
+
+        /// OHLCV bars; the scalar ports are the latest bar.
+        pub mod candles {
+            use crate::ctx::Ctx;
+            use crate::node::{Io, NodeError};
+            use crate::types::Candles;
+
+            node! {
+                kind concat!($venue, ".candles"), io;
+                in { pair: String, interval: String, limit: i64 }
+                out { candles: Candles, open: f64, high: f64, low: f64, close: f64, volume: f64 }
+            }
+
+            #[derive(Debug, Default)]
+            pub struct Node;
+
+            impl Io for Node {
+                async fn run(&mut self, cx: &Ctx, input: In) -> Result<Out, NodeError> {
+                    let (candles, last) = crate::nodes::market_data::candles(
+                        cx,
+                        $venue,
+                        &input.pair,
+                        &input.interval,
+                        input.limit,
+                    )?;
+                    Ok(Out {
+                        candles,
+                        open: last.open,
+                        high: last.high,
+                        low: last.low,
+                        close: last.close,
+                        volume: last.volume,
+                    })
+                }
+            }
+        }
+
+        /// Free and locked balance of an asset.
+        pub mod balance {
+            use crate::ctx::Ctx;
+            use crate::node::{Io, NodeError};
+
+            node! {
+                kind concat!($venue, ".balance"), io;
+                in { asset: String }
+                out { free: f64, locked: f64 }
+            }
+
+            #[derive(Debug, Default)]
+            pub struct Node;
+
+            impl Io for Node {
+                async fn run(&mut self, cx: &Ctx, input: In) -> Result<Out, NodeError> {
+                    let (free, locked) =
+                        crate::nodes::market_data::balance(cx, $venue, &input.asset)?;
+                    Ok(Out { free, locked })
+                }
+            }
+        }
+
+        /// Perpetual funding rate (a fraction per 8h period), mark and index price.
+        pub mod funding {
+            use crate::ctx::Ctx;
+            use crate::node::{Io, NodeError};
+
+            node! {
+                kind concat!($venue, ".funding"), io;
+                in { pair: String }
+                out { rate: f64, mark: f64, index: f64 }
+            }
+
+            #[derive(Debug, Default)]
+            pub struct Node;
+
+            impl Io for Node {
+                async fn run(&mut self, cx: &Ctx, input: In) -> Result<Out, NodeError> {
+                    let f = crate::nodes::market_data::funding(cx, $venue, &input.pair)?;
+                    Ok(Out {
+                        rate: f.rate,
+                        mark: f.mark,
+                        index: f.index,
+                    })
+                }
+            }
+        }
+    };
+}
