@@ -1,8 +1,19 @@
 //! The Flow compiler library: one front end (parse, check) shared by `flowc`, the
 //! `workflow!` macro and the language server, and the code generator.
 
+pub mod analysis;
+pub mod ast;
 #[cfg(feature = "cli")]
 pub mod build;
+pub mod check;
 pub mod codegen;
+pub mod diagnostics;
 pub mod graph;
+pub mod prelude;
+pub mod source;
 pub mod span;
+pub mod syntax;
+
+pub use analysis::{Analysis, analyze};
+pub use check::check;
+pub use syntax::parse;

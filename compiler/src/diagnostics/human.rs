@@ -1,0 +1,163 @@
+//! The rich terminal form, through miette's graphical renderer: the source snippet with
+//! every label drawn under its span, then the help line.
+//!
+//! Labels in the diagnostic's own file are drawn in one snippet; a label in another file
+//! (a port's declaration in the prelude) is drawn as a note with its own snippet.
+
+use std::fmt;
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+
+use super::{Diagnostic, Severity};
+use crate::source::{FileId, Sources};
+use crate::span::Span;
+
+/// How to draw.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// ANSI colours (for a terminal).
+    pub color: bool,
+    /// Unicode box drawing; ASCII otherwise.
+    pub unicode: bool,
+    /// The width to wrap messages at.
+    pub width: usize,
+}
+
+impl Style {
+    /// No colours, Unicode, 100 columns: deterministic output for snapshots and files.
+    pub const PLAIN: Style = Style {
+        color: false,
+        unicode: true,
+        width: 100,
+    };
+}
+
+/// Renders one diagnostic, ending with a newline.
+pub fn render(diagnostic: &Diagnostic, sources: &Sources, style: Style) -> String {
+    let theme = match (style.unicode, style.color) {
+        (true, true) => GraphicalTheme::unicode(),
+        (true, false) => GraphicalTheme::unicode_nocolor(),
+        (false, true) => GraphicalTheme::ascii(),
+        (false, false) => GraphicalTheme::none(),
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .without_syntax_highlighting();
+    let report = Report::new(diagnostic, sources);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &report).is_err() {
+        // Rendering into a String fails only if miette cannot read a span, which the
+        // clamping above rules out; the short form is a faithful fallback.
+        out = super::short::render(diagnostic, sources);
+        out.push('\n');
+    }
+    out
+}
+
+/// A source text as miette wants it.
+fn named_source(sources: &Sources, file: FileId) -> NamedSource<Arc<str>> {
+    match sources.get(file) {
+        Some(f) => NamedSource::new(&f.name, f.text.clone()),
+        None => NamedSource::new("<unknown>", Arc::from("")),
+    }
+}
+
+/// Clamps a span to its text so a stale or foreign span cannot make miette fail.
+fn clamp(sources: &Sources, file: FileId, span: Span) -> (usize, usize) {
+    let len = sources.get(file).map_or(0, |f| f.text.len());
+    let start = (span.start as usize).min(len);
+    let end = (span.end as usize).clamp(start, len);
+    (start, end - start)
+}
+
+/// The diagnostic as a miette report: the main snippet plus one note per foreign label.
+struct Report {
+    header: String,
+    severity: miette::Severity,
+    help: Option<String>,
+    source: NamedSource<Arc<str>>,
+    labels: Vec<LabeledSpan>,
+    notes: Vec<Report>,
+}
+
+impl Report {
+    fn new(d: &Diagnostic, sources: &Sources) -> Report {
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            Some(d.primary.message.clone()),
+            clamp(sources, d.file, d.primary.span),
+        )];
+        let mut notes = Vec::new();
+        for label in &d.secondary {
+            let file = d.label_file(label);
+            let at = clamp(sources, file, label.span);
+            if file == d.file {
+                labels.push(LabeledSpan::new_with_span(Some(label.message.clone()), at));
+            } else {
+                notes.push(Report {
+                    header: format!("note: {}", label.message),
+                    severity: miette::Severity::Advice,
+                    help: None,
+                    source: named_source(sources, file),
+                    labels: vec![LabeledSpan::new_primary_with_span(None, at)],
+                    notes: Vec::new(),
+                });
+            }
+        }
+        Report {
+            header: format!("{}[{}]: {}", d.severity.as_str(), d.code, d.message),
+            severity: match d.severity {
+                Severity::Error => miette::Severity::Error,
+                Severity::Warning => miette::Severity::Warning,
+            },
+            help: d.help.clone(),
+            source: named_source(sources, d.file),
+            labels,
+            notes,
+        }
+    }
+}
+
+impl fmt::Debug for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+
+impl fmt::Display for Report {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.header)
+    }
+}
+
+impl std::error::Error for Report {}
+
+impl miette::Diagnostic for Report {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(self.severity)
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        self.help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.source)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        if self.notes.is_empty() {
+            return None;
+        }
+        Some(Box::new(
+            self.notes.iter().map(|n| n as &dyn miette::Diagnostic),
+        ))
+    }
+}
