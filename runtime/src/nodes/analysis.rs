@@ -174,3 +174,163 @@ pub mod grid {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::ErrorKind;
+    use crate::types::Level;
+
+    fn book(venue: &str, bid: f64, ask: f64) -> OrderBook {
+        OrderBook {
+            venue: venue.into(),
+            pair: "BTCUSDT".into(),
+            bids: vec![Level {
+                price: bid,
+                size: 1.0,
+            }],
+            asks: vec![Level {
+                price: ask,
+                size: 1.0,
+            }],
+            timestamp_ms: 0,
+        }
+    }
+
+    #[test]
+    fn spread_picks_the_better_direction() {
+        // Buy on kraken at 100, sell on binance at 100.5: 50 bps.
+        let o = spread::Node
+            .step(spread::In {
+                a: book("binance", 100.5, 100.6),
+                b: book("kraken", 99.9, 100.0),
+            })
+            .expect("ok");
+        assert!((o.bps - 50.0).abs() < 1e-9);
+        assert_eq!(
+            (o.buy_venue.as_str(), o.sell_venue.as_str()),
+            ("kraken", "binance")
+        );
+        let o = spread::Node
+            .step(spread::In {
+                a: book("kraken", 99.9, 100.0),
+                b: book("binance", 100.5, 100.6),
+            })
+            .expect("ok");
+        assert_eq!(
+            (o.buy_venue.as_str(), o.sell_venue.as_str()),
+            ("kraken", "binance")
+        );
+        // No crossing: negative, the less bad direction.
+        let o = spread::Node
+            .step(spread::In {
+                a: book("a", 99.0, 101.0),
+                b: book("b", 99.0, 101.0),
+            })
+            .expect("ok");
+        assert!((o.bps - (99.0 - 101.0) / 101.0 * 10_000.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn arbitrage_pays_the_fee_on_both_legs() {
+        let (a, b) = (book("binance", 100.5, 100.6), book("kraken", 99.9, 100.0));
+        let o = arbitrage::Node
+            .step(arbitrage::In {
+                a: a.clone(),
+                b: b.clone(),
+                fee_bps: 10.0,
+            })
+            .expect("ok");
+        assert!((o.profit_bps - 30.0).abs() < 1e-9);
+        assert!(o.opportunity);
+        assert_eq!(o.buy_venue, "kraken");
+        let o = arbitrage::Node
+            .step(arbitrage::In {
+                a: a.clone(),
+                b: b.clone(),
+                fee_bps: 25.0,
+            })
+            .expect("ok");
+        assert!(
+            (o.profit_bps + 0.0).abs() < 1e-9 && !o.opportunity,
+            "exactly break-even is no opportunity"
+        );
+        assert_eq!(
+            arbitrage::Node
+                .step(arbitrage::In {
+                    a: a.clone(),
+                    b: b.clone(),
+                    fee_bps: -1.0
+                })
+                .unwrap_err()
+                .kind,
+            ErrorKind::InvalidInput
+        );
+        let mut empty = b;
+        empty.asks.clear();
+        let e = arbitrage::Node
+            .step(arbitrage::In {
+                a,
+                b: empty,
+                fee_bps: 10.0,
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(e.message.contains("book b"), "{}", e.message);
+    }
+
+    #[test]
+    fn grid_signals_line_crossings() {
+        let mut g = grid::Node::default();
+        // Lines at 100, 110, 120, 130, 140.
+        let mut step = |price: f64| {
+            g.step(grid::In {
+                price,
+                lower: 100.0,
+                upper: 140.0,
+                levels: 5,
+            })
+            .expect("ok")
+        };
+        let o = step(115.0);
+        assert_eq!((o.buy, o.sell, o.level, o.spacing), (false, false, 2, 10.0));
+        let o = step(118.0);
+        assert_eq!((o.buy, o.sell, o.level), (false, false, 2));
+        let o = step(109.0);
+        assert_eq!((o.buy, o.sell, o.level), (true, false, 1));
+        let o = step(130.0);
+        assert_eq!((o.buy, o.sell, o.level), (false, true, 4));
+        assert_eq!(step(99.0).level, 0);
+        assert_eq!(step(150.0).level, 5);
+        // On a line counts as at or above it.
+        assert_eq!(step(110.0).level, 2);
+        let mut bad = grid::Node::default();
+        assert!(
+            bad.step(grid::In {
+                price: 1.0,
+                lower: 2.0,
+                upper: 1.0,
+                levels: 5
+            })
+            .is_err()
+        );
+        assert!(
+            bad.step(grid::In {
+                price: 1.0,
+                lower: 0.0,
+                upper: 1.0,
+                levels: 1
+            })
+            .is_err()
+        );
+        assert!(
+            bad.step(grid::In {
+                price: f64::NAN,
+                lower: 0.0,
+                upper: 1.0,
+                levels: 3
+            })
+            .is_err()
+        );
+    }
+}

@@ -122,3 +122,65 @@ macro_rules! logic {
 logic!(and, "cond.and", "Logical and.", (a, b), |i| i.a && i.b);
 logic!(or, "cond.or", "Logical or.", (a, b), |i| i.a || i.b);
 logic!(not, "cond.not", "Logical not.", (a), |i| !i.a);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::node::ErrorKind;
+
+    #[test]
+    fn threshold_is_inclusive_and_defaults_are_unbounded() {
+        let t = |value, min, max| threshold::Node.step(threshold::In { value, min, max });
+        assert!(t(5.0, 5.0, 5.0).expect("ok").pass);
+        assert!(!t(5.1, 0.0, 5.0).expect("ok").pass);
+        assert!(
+            t(-1e300, f64::NEG_INFINITY, f64::INFINITY)
+                .expect("ok")
+                .pass
+        );
+        assert_eq!(
+            t(f64::NAN, 0.0, 1.0).unwrap_err().kind,
+            ErrorKind::InvalidInput
+        );
+        assert_eq!(t(1.0, 2.0, 1.0).unwrap_err().kind, ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn compare_knows_every_operator() {
+        let c = |a, op: &str, b| {
+            compare::Node
+                .step(compare::In {
+                    a,
+                    op: op.into(),
+                    b,
+                })
+                .map(|o| o.result)
+        };
+        for (op, want) in [
+            ("<", true),
+            ("<=", true),
+            (">", false),
+            (">=", false),
+            ("==", false),
+            ("!=", true),
+        ] {
+            assert_eq!(c(1.0, op, 2.0), Ok(want), "{op}");
+        }
+        assert_eq!(c(2.0, " == ", 2.0), Ok(true));
+        let e = c(1.0, "=>", 2.0).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        assert!(e.message.contains("\"=>\""));
+        assert!(c(f64::NAN, "<", 1.0).is_err());
+    }
+
+    #[test]
+    fn logic() {
+        for a in [false, true] {
+            assert_eq!(not::Node.step(not::In { a }).expect("ok").out, !a);
+            for b in [false, true] {
+                assert_eq!(and::Node.step(and::In { a, b }).expect("ok").out, a && b);
+                assert_eq!(or::Node.step(or::In { a, b }).expect("ok").out, a || b);
+            }
+        }
+    }
+}

@@ -245,3 +245,238 @@ macro_rules! exchange_venue {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Mode;
+    use crate::ctx::Ctx;
+    use crate::ledger::{Ledger, OrderRequest};
+    use crate::market::Market;
+    use crate::node::{ErrorKind, Io, NodeKind};
+    use crate::nodes::{binance, kalshi, kraken, lock, polymarket, testkit};
+    use crate::types::Side;
+
+    #[tokio::test]
+    async fn exchange_nodes_read_the_simulated_market() {
+        let cx = testkit::sim(3);
+        let p = binance::price::Node::new()
+            .run(
+                &cx,
+                binance::price::In {
+                    pair: "BTCUSDT".into(),
+                },
+            )
+            .await
+            .expect("price");
+        assert!(p.price > 10_000.0);
+        let k = kraken::price::Node::new()
+            .run(
+                &cx,
+                kraken::price::In {
+                    pair: "XBTUSD".into(),
+                },
+            )
+            .await
+            .expect("price");
+        assert!(
+            (k.price / p.price - 1.0).abs() < 0.01,
+            "kraken tracks binance"
+        );
+        let b = binance::order_book::Node::new()
+            .run(
+                &cx,
+                binance::order_book::In {
+                    pair: "BTCUSDT".into(),
+                    depth: 20,
+                },
+            )
+            .await
+            .expect("book");
+        assert_eq!((b.book.bids.len(), b.book.asks.len()), (20, 20));
+        assert!(b.best_bid < b.best_ask && b.mid == (b.best_bid + b.best_ask) / 2.0);
+        assert_eq!(b.book.venue, "binance");
+        let c = kraken::candles::Node::new()
+            .run(
+                &cx,
+                kraken::candles::In {
+                    pair: "ETHUSDT".into(),
+                    interval: "1m".into(),
+                    limit: 50,
+                },
+            )
+            .await
+            .expect("candles");
+        assert_eq!(c.candles.bars.len(), 50);
+        let last = c.candles.bars.last().expect("bar");
+        assert_eq!(
+            (c.open, c.high, c.low, c.close, c.volume),
+            (last.open, last.high, last.low, last.close, last.volume)
+        );
+        let f = binance::funding::Node::new()
+            .run(
+                &cx,
+                binance::funding::In {
+                    pair: "BTCUSDT".into(),
+                },
+            )
+            .await
+            .expect("f");
+        assert!(f.rate.abs() < 0.01 && f.mark > 0.0 && f.index > 0.0);
+        // Deterministic: the same seed gives the same price on a fresh context.
+        let again = testkit::sim(3);
+        let p2 = binance::price::Node::new()
+            .run(
+                &again,
+                binance::price::In {
+                    pair: "BTCUSDT".into(),
+                },
+            )
+            .await
+            .expect("p");
+        assert_eq!(p.price, p2.price);
+        let e = binance::order_book::Node::new()
+            .run(
+                &cx,
+                binance::order_book::In {
+                    pair: "BTCUSDT".into(),
+                    depth: 0,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+        let e = binance::candles::Node::new()
+            .run(
+                &cx,
+                binance::candles::In {
+                    pair: "BTCUSDT".into(),
+                    interval: "2x".into(),
+                    limit: 5,
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+    }
+
+    #[tokio::test]
+    async fn balances_come_from_the_paper_ledger() {
+        let cx = testkit::sim(0);
+        let quote = lock(&cx.market).quote("binance", "BTCUSDT").expect("q");
+        let req = OrderRequest {
+            venue: "binance".into(),
+            pair: "BTCUSDT".into(),
+            side: Side::Buy,
+            amount: 0.5,
+            limit: 0.0,
+        };
+        lock(&cx.ledger).place(req, &quote, 0, 0).expect("buy");
+        let btc = binance::balance::Node::new()
+            .run(
+                &cx,
+                binance::balance::In {
+                    asset: "BTC".into(),
+                },
+            )
+            .await
+            .expect("b");
+        assert_eq!((btc.free, btc.locked), (0.5, 0.0));
+        let usdt = binance::balance::Node::new()
+            .run(
+                &cx,
+                binance::balance::In {
+                    asset: "USDT".into(),
+                },
+            )
+            .await
+            .expect("b");
+        assert!(usdt.free < 100_000.0 - 0.5 * quote.ask + 1e-6);
+        let none = kraken::balance::Node::new()
+            .run(
+                &cx,
+                kraken::balance::In {
+                    asset: "XBT".into(),
+                },
+            )
+            .await
+            .expect("b");
+        assert_eq!(none.free, 0.0, "positions are per venue");
+    }
+
+    #[tokio::test]
+    async fn prediction_markets_stay_in_the_unit_interval() {
+        let cx = testkit::sim(8);
+        for t in 0..30 {
+            testkit::tick(&cx, t);
+            let p = polymarket::price::Node::new()
+                .run(
+                    &cx,
+                    polymarket::price::In {
+                        token: "0xabc".into(),
+                    },
+                )
+                .await
+                .expect("p");
+            assert!((0.0..=1.0).contains(&p.price));
+            let b = polymarket::order_book::Node::new()
+                .run(
+                    &cx,
+                    polymarket::order_book::In {
+                        token: "0xabc".into(),
+                    },
+                )
+                .await
+                .expect("book");
+            assert!(0.0 < b.best_bid && b.best_bid < b.best_ask && b.best_ask < 1.0);
+            let k = kalshi::market::Node::new()
+                .run(
+                    &cx,
+                    kalshi::market::In {
+                        ticker: "FED-25DEC".into(),
+                    },
+                )
+                .await
+                .expect("k");
+            assert!(0.0 < k.yes_bid && k.yes_bid < k.yes_ask && k.yes_ask < 1.0 && k.volume >= 0.0);
+        }
+    }
+
+    #[tokio::test]
+    async fn replay_and_live_modes() {
+        let csv = "date,open,high,low,close,volume\n2024-03-01,0.4,0.5,0.3,0.45,100\n";
+        let cx = testkit::replay(csv, 100.0, 0.0);
+        let p = polymarket::price::Node::new()
+            .run(&cx, polymarket::price::In { token: "t".into() })
+            .await
+            .expect("p");
+        assert_eq!(p.price, 0.45);
+        let b = binance::price::Node::new()
+            .run(&cx, binance::price::In { pair: "ANY".into() })
+            .await
+            .expect("p");
+        assert_eq!(b.price, 0.45);
+        let mut live = Ctx::for_tests(Market::live(), Ledger::new(0.0, 0.0));
+        let e = binance::price::Node::new()
+            .run(
+                &live,
+                binance::price::In {
+                    pair: "BTCUSDT".into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Unsupported);
+        live.config.mode = Mode::Live;
+        live.config.live_orders = true;
+        let e = binance::balance::Node::new()
+            .run(
+                &live,
+                binance::balance::In {
+                    asset: "BTC".into(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Unsupported);
+    }
+}

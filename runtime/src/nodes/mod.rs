@@ -343,3 +343,38 @@ mod tests {
         );
     }
 }
+
+/// Helpers for the node tests: contexts over a simulated or replayed market, and ticks.
+#[cfg(test)]
+pub(crate) mod testkit {
+    use crate::ctx::Ctx;
+    use crate::ledger::Ledger;
+    use crate::market::Market;
+
+    use super::lock;
+
+    /// A context over the simulated market of `seed`, with 100 000 cash and a 10 bps fee.
+    pub(crate) fn sim(seed: u64) -> Ctx {
+        let cx = Ctx::for_tests(Market::sim(seed), Ledger::new(100_000.0, 10.0));
+        tick(&cx, 0);
+        cx
+    }
+
+    /// A context replaying `csv`, with `cash` and a `fee_bps` fee.
+    pub(crate) fn replay(csv: &str, cash: f64, fee_bps: f64) -> Ctx {
+        let market = Market::replay(csv, "test.csv").expect("valid csv");
+        let cx = Ctx::for_tests(market, Ledger::new(cash, fee_bps));
+        tick(&cx, 0);
+        cx
+    }
+
+    /// Starts tick `t` as the tick loop does: the clock one minute per tick from its start,
+    /// the market moved, the ledger filled and marked.
+    pub(crate) fn tick(cx: &Ctx, t: u64) {
+        let now = crate::clock::SIM_EPOCH_MS + t as i64 * 60_000;
+        cx.clock.set_ms(now);
+        let mut market = lock(&cx.market);
+        market.begin_tick(t, now);
+        lock(&cx.ledger).on_tick(&market);
+    }
+}

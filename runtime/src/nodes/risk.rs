@@ -206,3 +206,241 @@ pub mod drawdown {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::ledger::OrderRequest;
+    use crate::market::Quote;
+    use crate::node::{Compute, ErrorKind, NodeKind};
+    use crate::nodes::{lock, testkit};
+    use crate::types::Side;
+
+    fn buy(cx: &crate::ctx::Ctx, pair: &str, amount: f64, price: f64) {
+        let q = Quote {
+            bid: price,
+            ask: price,
+            last: price,
+            low: price,
+            high: price,
+        };
+        let req = OrderRequest {
+            venue: "binance".into(),
+            pair: pair.into(),
+            side: Side::Buy,
+            amount,
+            limit: 0.0,
+        };
+        lock(&cx.ledger).place(req, &q, 0, 0).expect("buy");
+    }
+
+    #[test]
+    fn max_position_reads_the_ledger() {
+        let cx = testkit::sim(1);
+        let mut n = max_position::Node::new();
+        let i = |limit| max_position::In {
+            venue: "binance".into(),
+            pair: "BTCUSDT".into(),
+            limit,
+        };
+        assert_eq!(
+            n.run(&cx, i(1.0)),
+            Ok(max_position::Out {
+                ok: true,
+                position: 0.0
+            })
+        );
+        buy(&cx, "BTCUSDT", 1.0, 100.0);
+        assert_eq!(
+            n.run(&cx, i(1.0)),
+            Ok(max_position::Out {
+                ok: false,
+                position: 1.0
+            })
+        );
+        assert!(n.run(&cx, i(1.5)).expect("ok").ok);
+        assert_eq!(
+            n.run(&cx, i(f64::NAN)).unwrap_err().kind,
+            ErrorKind::InvalidInput
+        );
+        let empty = max_position::In {
+            venue: " ".into(),
+            pair: "BTCUSDT".into(),
+            limit: 1.0,
+        };
+        assert_eq!(n.run(&cx, empty).unwrap_err().kind, ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn cooldown_counts_acted_signals_on_the_run_clock() {
+        let mut n = cooldown::Node::default();
+        let five = Duration::from_secs(300);
+        let mut at = |signal, minute: i64| {
+            n.step(
+                cooldown::In {
+                    signal,
+                    period: five,
+                },
+                minute * 60_000,
+            )
+            .expect("ok")
+            .ok
+        };
+        assert!(at(false, 0));
+        assert!(at(true, 1), "the first signal passes");
+        assert!(!at(true, 2), "then the cool-down holds");
+        assert!(!at(false, 5));
+        assert!(at(true, 6), "five minutes after the acted signal");
+        assert!(!at(true, 10));
+        assert!(
+            at(true, 11),
+            "a signal that stays true passes once per period"
+        );
+        // Through the context: the clock is the run's.
+        let cx = testkit::sim(0);
+        let mut n = cooldown::Node::new();
+        assert!(
+            n.run(
+                &cx,
+                cooldown::In {
+                    signal: true,
+                    period: five
+                }
+            )
+            .expect("ok")
+            .ok
+        );
+        testkit::tick(&cx, 2);
+        assert!(
+            !n.run(
+                &cx,
+                cooldown::In {
+                    signal: true,
+                    period: five
+                }
+            )
+            .expect("ok")
+            .ok
+        );
+        testkit::tick(&cx, 5);
+        assert!(
+            n.run(
+                &cx,
+                cooldown::In {
+                    signal: true,
+                    period: five
+                }
+            )
+            .expect("ok")
+            .ok
+        );
+    }
+
+    #[test]
+    fn daily_loss_budget_position_and_drawdown() {
+        let csv = "Date,Open,High,Low,Close,Volume\n2024-01-01,100,100,100,100,1\n2024-01-01,80,80,80,80,1\n";
+        let cx = testkit::replay(csv, 1_000.0, 0.0);
+        buy(&cx, "BTCUSDT", 5.0, 100.0);
+        let mut loss = daily_loss::Node::new();
+        let mut dd = drawdown::Node::new();
+        assert!(dd.run(&cx, drawdown::In { limit: 50.0 }).expect("ok").ok);
+        testkit::tick(&cx, 1);
+        let o = loss.run(&cx, daily_loss::In { limit: 150.0 }).expect("ok");
+        assert_eq!((o.ok, o.pnl), (true, -100.0));
+        assert!(
+            !loss
+                .run(&cx, daily_loss::In { limit: 100.0 })
+                .expect("ok")
+                .ok,
+            "at the limit is not ok"
+        );
+        assert_eq!(
+            dd.run(&cx, drawdown::In { limit: 50.0 }).expect("ok"),
+            drawdown::Out {
+                ok: false,
+                drawdown: 100.0
+            }
+        );
+        let p = position::Node::new()
+            .run(
+                &cx,
+                position::In {
+                    venue: "binance".into(),
+                    pair: "BTCUSDT".into(),
+                },
+            )
+            .expect("ok");
+        assert_eq!(
+            p,
+            position::Out {
+                position: 5.0,
+                avg_price: 100.0,
+                unrealized_pnl: -100.0
+            }
+        );
+        let none = position::Node::new()
+            .run(
+                &cx,
+                position::In {
+                    venue: "kraken".into(),
+                    pair: "BTCUSDT".into(),
+                },
+            )
+            .expect("ok");
+        assert_eq!(none.position, 0.0);
+
+        let mut b = budget::Node::new();
+        assert_eq!(
+            b.run(
+                &cx,
+                budget::In {
+                    cost: 0.5,
+                    limit: 1.0
+                }
+            ),
+            Ok(budget::Out {
+                ok: true,
+                spent: 0.0
+            })
+        );
+        lock(&cx.ledger).add_gpu_dph(0.6);
+        assert_eq!(
+            b.run(
+                &cx,
+                budget::In {
+                    cost: 0.5,
+                    limit: 1.0
+                }
+            ),
+            Ok(budget::Out {
+                ok: false,
+                spent: 0.6
+            })
+        );
+        lock(&cx.ledger).add_gpu_dph(-0.3);
+        assert!(
+            b.run(
+                &cx,
+                budget::In {
+                    cost: 0.2,
+                    limit: 0.5
+                }
+            )
+            .expect("ok")
+            .ok,
+            "0.3 + 0.2 fits 0.5"
+        );
+        assert!(
+            b.run(
+                &cx,
+                budget::In {
+                    cost: -1.0,
+                    limit: 1.0
+                }
+            )
+            .is_err()
+        );
+    }
+}

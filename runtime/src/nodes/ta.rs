@@ -726,3 +726,613 @@ pub mod stddev {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! Reference values come from independent, array-based implementations of the TA-Lib
+    //! definitions written here (whole-series loops, as TA-Lib computes them), and from small
+    //! hand-computed cases; never from the streaming code under test.
+
+    use super::*;
+    use crate::node::ErrorKind;
+
+    /// A deterministic, wiggly price series (its own LCG, not the crate's generator).
+    fn series(n: usize) -> Vec<f64> {
+        let mut state: u64 = 12_345;
+        let mut p = 100.0;
+        (0..n)
+            .map(|_| {
+                state = state
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1_442_695_040_888_963_407);
+                let u = (state >> 11) as f64 / (1u64 << 53) as f64;
+                p += (u - 0.5) * 4.0;
+                p
+            })
+            .collect()
+    }
+
+    fn near(a: f64, b: f64) -> bool {
+        (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()))
+    }
+
+    /// TA-Lib EMA over `x`, seeded at index `start` with the SMA of the `p` inputs ending
+    /// there; `None` before `start`.
+    fn ref_ema(x: &[f64], p: usize, start: usize) -> Vec<Option<f64>> {
+        let k = 2.0 / (p as f64 + 1.0);
+        let mut out = vec![None; x.len()];
+        if start >= x.len() || start + 1 < p {
+            return out;
+        }
+        let mut v = x[start + 1 - p..=start].iter().sum::<f64>() / p as f64;
+        out[start] = Some(v);
+        for i in start + 1..x.len() {
+            v = (x[i] - v) * k + v;
+            out[i] = Some(v);
+        }
+        out
+    }
+
+    fn ref_rsi(x: &[f64], p: usize) -> Vec<Option<f64>> {
+        let mut out = vec![None; x.len()];
+        if x.len() <= p {
+            return out;
+        }
+        let (mut g, mut l) = (0.0, 0.0);
+        for i in 1..=p {
+            let d = x[i] - x[i - 1];
+            if d < 0.0 {
+                l -= d;
+            } else {
+                g += d;
+            }
+        }
+        g /= p as f64;
+        l /= p as f64;
+        out[p] = Some(100.0 * g / (g + l));
+        for i in p + 1..x.len() {
+            let d = x[i] - x[i - 1];
+            let (gi, li) = if d < 0.0 { (0.0, -d) } else { (d, 0.0) };
+            g = (g * (p as f64 - 1.0) + gi) / p as f64;
+            l = (l * (p as f64 - 1.0) + li) / p as f64;
+            out[i] = Some(100.0 * g / (g + l));
+        }
+        out
+    }
+
+    #[test]
+    fn sma_matches_the_definition() {
+        let x = series(60);
+        let mut n = sma::Node::default();
+        for (i, &v) in x.iter().enumerate() {
+            let o = n
+                .step(sma::In {
+                    input: v,
+                    period: 10,
+                })
+                .expect("valid");
+            assert_eq!(o.ready, i >= 9, "tick {i}");
+            if o.ready {
+                let want = x[i - 9..=i].iter().sum::<f64>() / 10.0;
+                assert!(near(o.value, want), "tick {i}: {} vs {want}", o.value);
+            }
+        }
+    }
+
+    #[test]
+    fn ema_matches_talib() {
+        let x = series(80);
+        for p in [1, 5, 12] {
+            let want = ref_ema(&x, p, p - 1);
+            let mut n = ema::Node::default();
+            for (i, &v) in x.iter().enumerate() {
+                let o = n
+                    .step(ema::In {
+                        input: v,
+                        period: p as i64,
+                    })
+                    .expect("valid");
+                assert_eq!(o.ready, want[i].is_some(), "p {p} tick {i}");
+                if let Some(w) = want[i] {
+                    assert!(near(o.value, w), "p {p} tick {i}: {} vs {w}", o.value);
+                }
+            }
+        }
+        // By hand: period 3 on 1, 2, 3, 4: seed 2, then 2 + 0.5 * (4 - 2) = 3.
+        let mut n = ema::Node::default();
+        let outs: Vec<_> = [1.0, 2.0, 3.0, 4.0]
+            .iter()
+            .map(|&v| {
+                n.step(ema::In {
+                    input: v,
+                    period: 3,
+                })
+                .expect("ok")
+            })
+            .collect();
+        assert_eq!(
+            (outs[2].value, outs[2].ready, outs[3].value),
+            (2.0, true, 3.0)
+        );
+        assert!(!outs[1].ready);
+    }
+
+    #[test]
+    fn rsi_matches_talib_wilder() {
+        let x = series(120);
+        for p in [2, 14] {
+            let want = ref_rsi(&x, p);
+            let mut n = rsi::Node::default();
+            for (i, &v) in x.iter().enumerate() {
+                let o = n
+                    .step(rsi::In {
+                        input: v,
+                        period: p as i64,
+                    })
+                    .expect("valid");
+                assert_eq!(o.ready, want[i].is_some(), "p {p} tick {i}");
+                if let Some(w) = want[i] {
+                    assert!(near(o.value, w), "p {p} tick {i}: {} vs {w}", o.value);
+                }
+                assert!((0.0..=100.0).contains(&o.value));
+            }
+        }
+        // By hand, period 2 on 1, 2, 3, 2: gains 1, 1 → 100; then gain 0.5, loss 0.5 → 50.
+        let mut n = rsi::Node::default();
+        let v: Vec<f64> = [1.0, 2.0, 3.0, 2.0]
+            .iter()
+            .map(|&x| {
+                n.step(rsi::In {
+                    input: x,
+                    period: 2,
+                })
+                .expect("ok")
+                .value
+            })
+            .collect();
+        assert_eq!(v[2..], [100.0, 50.0]);
+        // A frozen market reads neutral, not "oversold".
+        let mut n = rsi::Node::default();
+        let last = (0..20)
+            .map(|_| {
+                n.step(rsi::In {
+                    input: 5.0,
+                    period: 14,
+                })
+                .expect("ok")
+            })
+            .last()
+            .expect("ran");
+        assert!(last.ready);
+        assert_eq!(last.value, 50.0);
+    }
+
+    #[test]
+    fn macd_matches_talib_alignment() {
+        let x = series(150);
+        let (fast, slow, sig) = (12, 26, 9);
+        let f = ref_ema(&x, fast, slow - 1);
+        let s = ref_ema(&x, slow, slow - 1);
+        let line: Vec<f64> = (slow - 1..x.len())
+            .map(|i| f[i].expect("f") - s[i].expect("s"))
+            .collect();
+        let signal = ref_ema(&line, sig, sig - 1);
+        let mut n = macd::Node::default();
+        let mut ready_at = None;
+        for (i, &v) in x.iter().enumerate() {
+            let o = n
+                .step(macd::In {
+                    input: v,
+                    fast: fast as i64,
+                    slow: slow as i64,
+                    signal: sig as i64,
+                })
+                .expect("ok");
+            let j = i.checked_sub(slow - 1);
+            let want = j.and_then(|j| signal[j].map(|sg| (line[j], sg)));
+            assert_eq!(o.ready, want.is_some(), "tick {i}");
+            if let Some((m, sg)) = want {
+                ready_at.get_or_insert(i);
+                assert!(
+                    near(o.macd, m) && near(o.signal, sg) && near(o.histogram, m - sg),
+                    "tick {i}"
+                );
+            }
+        }
+        assert_eq!(
+            ready_at,
+            Some(slow + sig - 2),
+            "TA-Lib's lookback is slow + signal - 2"
+        );
+        // The fast EMA is seeded with the `fast` inputs ending at the slow seed, not the
+        // first `fast` inputs: the naive seeding gives a different first MACD.
+        let naive = ref_ema(&x, fast, fast - 1);
+        assert!((naive[slow - 1].expect("naive") - f[slow - 1].expect("talib")).abs() > 1e-6);
+        // Swapped periods behave as TA-Lib: fast and slow are exchanged.
+        let mut a = macd::Node::default();
+        let mut b = macd::Node::default();
+        for &v in &x {
+            let oa = a
+                .step(macd::In {
+                    input: v,
+                    fast: 12,
+                    slow: 26,
+                    signal: 9,
+                })
+                .expect("ok");
+            let ob = b
+                .step(macd::In {
+                    input: v,
+                    fast: 26,
+                    slow: 12,
+                    signal: 9,
+                })
+                .expect("ok");
+            assert_eq!(oa, ob);
+        }
+    }
+
+    #[test]
+    fn bollinger_uses_population_deviation() {
+        let x = series(50);
+        let mut n = bollinger::Node::default();
+        for (i, &v) in x.iter().enumerate() {
+            let o = n
+                .step(bollinger::In {
+                    input: v,
+                    period: 20,
+                    k: 2.0,
+                })
+                .expect("ok");
+            assert_eq!(o.ready, i >= 19);
+            if o.ready {
+                let w = &x[i - 19..=i];
+                let m = w.iter().sum::<f64>() / 20.0;
+                let sd = (w.iter().map(|a| (a - m).powi(2)).sum::<f64>() / 20.0).sqrt();
+                assert!(
+                    near(o.middle, m) && near(o.upper, m + 2.0 * sd) && near(o.lower, m - 2.0 * sd)
+                );
+            }
+        }
+        // By hand: 2, 4, 4, 4, 5, 5, 7, 9 has mean 5 and population deviation 2.
+        let mut n = bollinger::Node::default();
+        let mut last = None;
+        for v in [2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0] {
+            last = Some(
+                n.step(bollinger::In {
+                    input: v,
+                    period: 8,
+                    k: 1.5,
+                })
+                .expect("ok"),
+            );
+        }
+        let o = last.expect("ran");
+        assert_eq!((o.middle, o.upper, o.lower), (5.0, 8.0, 2.0));
+        assert!(
+            n.step(bollinger::In {
+                input: 1.0,
+                period: 8,
+                k: -1.0
+            })
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn atr_matches_talib_wilder() {
+        let c = series(60);
+        let bars: Vec<(f64, f64, f64)> = c
+            .iter()
+            .enumerate()
+            .map(|(i, &x)| (x + 1.0 + (i % 3) as f64, x - 1.0 - (i % 2) as f64, x))
+            .collect();
+        let p = 14;
+        let tr: Vec<f64> = (1..bars.len())
+            .map(|i| {
+                let (h, l, _) = bars[i];
+                let pc = bars[i - 1].2;
+                (h - l).max((h - pc).abs()).max((l - pc).abs())
+            })
+            .collect();
+        let mut want = vec![None; bars.len()];
+        let mut atr = tr[..p].iter().sum::<f64>() / p as f64;
+        want[p] = Some(atr);
+        for i in p + 1..bars.len() {
+            atr = (atr * (p as f64 - 1.0) + tr[i - 1]) / p as f64;
+            want[i] = Some(atr);
+        }
+        let mut n = atr::Node::default();
+        for (i, &(h, l, cl)) in bars.iter().enumerate() {
+            let o = n
+                .step(atr::In {
+                    high: h,
+                    low: l,
+                    close: cl,
+                    period: p as i64,
+                })
+                .expect("ok");
+            assert_eq!(o.ready, want[i].is_some(), "tick {i}");
+            if let Some(w) = want[i] {
+                assert!(near(o.value, w), "tick {i}: {} vs {w}", o.value);
+            }
+        }
+        // By hand, period 2: true ranges 2, 2, then 4 → ATR 2, then (2 + 4) / 2 = 3.
+        let mut n = atr::Node::default();
+        let v: Vec<atr::Out> = [
+            (10.0, 8.0, 9.0),
+            (11.0, 9.0, 10.0),
+            (12.0, 10.0, 11.0),
+            (11.0, 7.0, 8.0),
+        ]
+        .iter()
+        .map(|&(high, low, close)| {
+            n.step(atr::In {
+                high,
+                low,
+                close,
+                period: 2,
+            })
+            .expect("ok")
+        })
+        .collect();
+        assert_eq!(
+            (v[1].ready, v[2].value, v[2].ready, v[3].value),
+            (false, 2.0, true, 3.0)
+        );
+        let e = n
+            .step(atr::In {
+                high: 1.0,
+                low: 2.0,
+                close: 1.5,
+                period: 2,
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn crossover_fires_once_per_cross() {
+        let mut n = crossover::Node::default();
+        let seq = [
+            (1.0, 2.0),
+            (3.0, 2.0),
+            (4.0, 2.0),
+            (2.0, 2.0),
+            (3.0, 2.0),
+            (1.0, 2.0),
+            (2.0, 2.0),
+            (1.5, 2.0),
+            (5.0, 2.0),
+        ];
+        let got: Vec<(bool, bool)> = seq
+            .iter()
+            .map(|&(a, b)| {
+                let o = n.step(crossover::In { a, b }).expect("ok");
+                (o.up, o.down)
+            })
+            .collect();
+        let f = (false, false);
+        // Touching 2 from above and rising again is no cross; from below it is.
+        assert_eq!(
+            got,
+            vec![
+                f,
+                (true, false),
+                f,
+                f,
+                f,
+                (false, true),
+                f,
+                f,
+                (true, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn volume_spike_compares_with_previous_volumes() {
+        let mut n = volume_spike::Node::default();
+        let mut step = |v: f64| {
+            n.step(volume_spike::In {
+                volume: v,
+                period: 3,
+                factor: 2.0,
+            })
+            .expect("ok")
+        };
+        for v in [10.0, 10.0, 10.0] {
+            assert!(!step(v).spike);
+        }
+        let o = step(25.0);
+        assert!(o.spike);
+        assert_eq!(o.ratio, 2.5);
+        // The mean of 10, 10, 25 is 15: 30 is exactly 2x, not above it.
+        let o = step(30.0);
+        assert!(!o.spike);
+        assert_eq!(o.ratio, 2.0);
+        assert!(
+            n.step(volume_spike::In {
+                volume: -1.0,
+                period: 3,
+                factor: 2.0
+            })
+            .is_err()
+        );
+    }
+
+    #[test]
+    fn highest_lowest_roc_and_stddev() {
+        let x = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0];
+        let mut hi = highest::Node::default();
+        let mut lo = lowest::Node::default();
+        let mut roc = roc::Node::default();
+        let mut sd = stddev::Node::default();
+        for (i, &v) in x.iter().enumerate() {
+            let h = hi
+                .step(highest::In {
+                    input: v,
+                    period: 3,
+                })
+                .expect("ok");
+            let l = lo
+                .step(lowest::In {
+                    input: v,
+                    period: 3,
+                })
+                .expect("ok");
+            let w = &x[i.saturating_sub(2)..=i];
+            assert_eq!(h.value, w.iter().copied().fold(f64::MIN, f64::max));
+            assert_eq!(l.value, w.iter().copied().fold(f64::MAX, f64::min));
+            assert_eq!(h.ready, i >= 2);
+            let r = roc
+                .step(roc::In {
+                    input: v,
+                    period: 2,
+                })
+                .expect("ok");
+            assert_eq!(r.ready, i >= 2);
+            if r.ready {
+                assert!(near(r.value, 100.0 * (v / x[i - 2] - 1.0)));
+            }
+            let s = sd
+                .step(stddev::In {
+                    input: v,
+                    period: 3,
+                })
+                .expect("ok");
+            if s.ready {
+                let m = w.iter().sum::<f64>() / 3.0;
+                assert!(near(
+                    s.value,
+                    (w.iter().map(|a| (a - m).powi(2)).sum::<f64>() / 3.0).sqrt()
+                ));
+            }
+        }
+    }
+
+    #[test]
+    fn bad_inputs_are_rejected_without_poisoning_state() {
+        let x = series(40);
+        let mut clean = rsi::Node::default();
+        let mut dirty = rsi::Node::default();
+        for (i, &v) in x.iter().enumerate() {
+            let want = clean
+                .step(rsi::In {
+                    input: v,
+                    period: 5,
+                })
+                .expect("ok");
+            if i % 7 == 3 {
+                for bad in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+                    let e = dirty
+                        .step(rsi::In {
+                            input: bad,
+                            period: 5,
+                        })
+                        .unwrap_err();
+                    assert_eq!(e.kind, ErrorKind::InvalidInput);
+                }
+                let e = dirty
+                    .step(rsi::In {
+                        input: v,
+                        period: 0,
+                    })
+                    .unwrap_err();
+                assert_eq!(e.kind, ErrorKind::InvalidInput);
+            }
+            assert_eq!(
+                dirty
+                    .step(rsi::In {
+                        input: v,
+                        period: 5
+                    })
+                    .expect("ok"),
+                want,
+                "tick {i}"
+            );
+        }
+        for p in [0, -3, MAX_PERIOD + 1] {
+            assert!(
+                sma::Node::default()
+                    .step(sma::In {
+                        input: 1.0,
+                        period: p
+                    })
+                    .is_err()
+            );
+            assert!(
+                ema::Node::default()
+                    .step(ema::In {
+                        input: 1.0,
+                        period: p
+                    })
+                    .is_err()
+            );
+            assert!(
+                atr::Node::default()
+                    .step(atr::In {
+                        high: 1.0,
+                        low: 1.0,
+                        close: 1.0,
+                        period: p
+                    })
+                    .is_err()
+            );
+            assert!(
+                macd::Node::default()
+                    .step(macd::In {
+                        input: 1.0,
+                        fast: p,
+                        slow: 26,
+                        signal: 9
+                    })
+                    .is_err()
+            );
+            assert!(
+                bollinger::Node::default()
+                    .step(bollinger::In {
+                        input: 1.0,
+                        period: p,
+                        k: 2.0
+                    })
+                    .is_err()
+            );
+            assert!(
+                highest::Node::default()
+                    .step(highest::In {
+                        input: 1.0,
+                        period: p
+                    })
+                    .is_err()
+            );
+        }
+        assert!(
+            crossover::Node::default()
+                .step(crossover::In {
+                    a: f64::NAN,
+                    b: 1.0
+                })
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn a_new_period_starts_over() {
+        let mut n = sma::Node::default();
+        for v in [1.0, 2.0, 3.0] {
+            n.step(sma::In {
+                input: v,
+                period: 3,
+            })
+            .expect("ok");
+        }
+        let o = n
+            .step(sma::In {
+                input: 10.0,
+                period: 2,
+            })
+            .expect("ok");
+        assert_eq!((o.value, o.ready), (10.0, false));
+    }
+}

@@ -243,3 +243,261 @@ pub mod release {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Mode;
+    use crate::ctx::Ctx;
+    use crate::ledger::Ledger;
+    use crate::market::Market;
+    use crate::node::{ErrorKind, Io, NodeKind};
+    use crate::nodes::{lock, testkit};
+    use crate::types::GpuOffers;
+
+    fn query(gpu: &str) -> offers::In {
+        offers::In {
+            gpu: gpu.into(),
+            num_gpus: 1,
+            max_dph: f64::INFINITY,
+            min_reliability: 0.95,
+        }
+    }
+
+    #[tokio::test]
+    async fn offers_filter_and_sort() {
+        let cx = testkit::sim(2);
+        let o = offers::Node::new()
+            .run(&cx, query("RTX 4090"))
+            .await
+            .expect("offers");
+        assert!(o.count > 0);
+        assert_eq!(o.count as usize, o.offers.offers.len());
+        assert!(
+            o.offers
+                .offers
+                .windows(2)
+                .all(|w| w[0].dph_total <= w[1].dph_total),
+            "cheapest first"
+        );
+        for x in &o.offers.offers {
+            assert_eq!((x.gpu_name.as_str(), x.num_gpus), ("RTX 4090", 1));
+            assert!(x.reliability >= 0.95 && x.rentable);
+        }
+        // The CLI's spelling and lower case name the same model.
+        let same = offers::Node::new()
+            .run(&cx, query("rtx_4090"))
+            .await
+            .expect("offers");
+        assert_eq!(same.offers, o.offers);
+        let cap = o.offers.offers[0].dph_total;
+        let cheap = offers::Node::new()
+            .run(
+                &cx,
+                offers::In {
+                    max_dph: cap,
+                    ..query("RTX 4090")
+                },
+            )
+            .await
+            .expect("offers");
+        assert!(cheap.count >= 1 && cheap.offers.offers.iter().all(|x| x.dph_total <= cap));
+        let h100 = offers::Node::new()
+            .run(
+                &cx,
+                offers::In {
+                    num_gpus: 8,
+                    ..query("H100 SXM")
+                },
+            )
+            .await
+            .expect("offers");
+        assert!(
+            h100.offers
+                .offers
+                .iter()
+                .all(|x| x.num_gpus == 8 && x.gpu_ram == 81559)
+        );
+        let none = offers::Node::new()
+            .run(&cx, query("GTX 9999"))
+            .await
+            .expect("offers");
+        assert_eq!(none.count, 0);
+        for bad in [
+            offers::In {
+                num_gpus: 0,
+                ..query("RTX 4090")
+            },
+            offers::In {
+                max_dph: f64::NAN,
+                ..query("RTX 4090")
+            },
+            offers::In {
+                max_dph: 0.0,
+                ..query("RTX 4090")
+            },
+            offers::In {
+                min_reliability: 1.5,
+                ..query("RTX 4090")
+            },
+        ] {
+            assert_eq!(
+                offers::Node::new().run(&cx, bad).await.unwrap_err().kind,
+                ErrorKind::InvalidInput
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn pricing_takes_cheapest_median_and_per_tflop() {
+        let cx = testkit::sim(2);
+        let o = offers::Node::new()
+            .run(&cx, query("RTX 3090"))
+            .await
+            .expect("offers");
+        let p = pricing::Node
+            .step(pricing::In {
+                offers: o.offers.clone(),
+            })
+            .expect("pricing");
+        assert_eq!(p.best, o.offers.offers[0]);
+        assert_eq!(p.best_dph, p.best.dph_total);
+        assert_eq!(p.dph_per_tflop, p.best.dph_total / p.best.dlperf);
+        // By hand: prices 0.3, 0.1, 0.2, 0.4 → best 0.1, median 0.25.
+        let mut offers = Vec::new();
+        for (i, dph) in [0.3, 0.1, 0.2, 0.4].into_iter().enumerate() {
+            let mut x = o.offers.offers[0].clone();
+            x.id = i as i64;
+            x.dph_total = dph;
+            x.dlperf = 50.0;
+            offers.push(x);
+        }
+        let p = pricing::Node
+            .step(pricing::In {
+                offers: GpuOffers {
+                    offers: offers.clone(),
+                },
+            })
+            .expect("pricing");
+        assert_eq!((p.best.id, p.best_dph, p.median_dph), (1, 0.1, 0.25));
+        assert!((p.dph_per_tflop - 0.002).abs() < 1e-15);
+        offers.pop();
+        let p = pricing::Node
+            .step(pricing::In {
+                offers: GpuOffers { offers },
+            })
+            .expect("pricing");
+        assert_eq!(p.median_dph, 0.2);
+        let e = pricing::Node
+            .step(pricing::In {
+                offers: GpuOffers::default(),
+            })
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::InvalidInput);
+    }
+
+    #[tokio::test]
+    async fn allocate_rents_commits_spend_and_releases() {
+        let cx = testkit::sim(5);
+        let o = offers::Node::new()
+            .run(&cx, query("RTX 4090"))
+            .await
+            .expect("offers");
+        let best = o.offers.offers[0].clone();
+        let i = allocate::In {
+            offer: best.clone(),
+            image: "pytorch/pytorch:latest".into(),
+            disk_gb: 40.0,
+        };
+        let a = allocate::Node::new()
+            .run(&cx, i.clone())
+            .await
+            .expect("rented");
+        assert_eq!(a.id, a.instance.id);
+        assert_eq!(
+            (a.instance.offer_id, a.instance.status.as_str()),
+            (best.id, "running")
+        );
+        assert!(a.instance.simulated);
+        assert_eq!(lock(&cx.ledger).gpu_dph(), best.dph_total);
+        // It left the market: renting it again is rejected, and offers no longer list it.
+        assert_eq!(
+            allocate::Node::new()
+                .run(&cx, i.clone())
+                .await
+                .unwrap_err()
+                .kind,
+            ErrorKind::Rejected
+        );
+        let after = offers::Node::new()
+            .run(&cx, query("RTX 4090"))
+            .await
+            .expect("offers");
+        assert!(after.offers.offers.iter().all(|x| x.id != best.id));
+        let r = release::Node::new()
+            .run(
+                &cx,
+                release::In {
+                    instance: a.instance.clone(),
+                },
+            )
+            .await
+            .expect("released");
+        assert!(r.ok);
+        assert_eq!(lock(&cx.ledger).gpu_dph(), 0.0);
+        let r = release::Node::new()
+            .run(
+                &cx,
+                release::In {
+                    instance: a.instance,
+                },
+            )
+            .await
+            .expect("ok");
+        assert!(!r.ok, "already released");
+        for bad in [
+            allocate::In {
+                image: " ".into(),
+                ..i.clone()
+            },
+            allocate::In {
+                image: "a b".into(),
+                ..i.clone()
+            },
+            allocate::In {
+                disk_gb: 0.0,
+                ..i.clone()
+            },
+            allocate::In {
+                disk_gb: f64::NAN,
+                ..i.clone()
+            },
+        ] {
+            assert_eq!(
+                allocate::Node::new().run(&cx, bad).await.unwrap_err().kind,
+                ErrorKind::InvalidInput
+            );
+        }
+        let mut live = Ctx::for_tests(Market::live(), Ledger::new(0.0, 0.0));
+        assert_eq!(
+            offers::Node::new()
+                .run(&live, query("RTX 4090"))
+                .await
+                .unwrap_err()
+                .kind,
+            ErrorKind::Unsupported
+        );
+        live.config.mode = Mode::Live;
+        live.config.live_orders = true;
+        assert_eq!(
+            allocate::Node::new().run(&live, i).await.unwrap_err().kind,
+            ErrorKind::Unsupported
+        );
+    }
+
+    #[test]
+    fn gpu_names_compare_loosely() {
+        assert_eq!(gpu_key("rtx_4090"), "RTX 4090");
+        assert_eq!(gpu_key("  A100   SXM4 "), "A100 SXM4");
+    }
+}
