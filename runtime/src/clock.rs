@@ -116,10 +116,10 @@ pub fn parse_bar_time_ms(text: &str) -> Option<i64> {
         return to_ms(t);
     }
     // A bare date: 10 characters, `YYYY-MM-DD`.
-    if text.len() == 10 {
-        if let Ok(t) = humantime::parse_rfc3339_weak(&format!("{text} 00:00:00")) {
-            return to_ms(t);
-        }
+    if text.len() == 10
+        && let Ok(t) = humantime::parse_rfc3339_weak(&format!("{text} 00:00:00"))
+    {
+        return to_ms(t);
     }
     None
 }

@@ -66,10 +66,7 @@ impl Halt {
     /// safe means not trading.
     pub fn check_file(&self) -> bool {
         if let Some(path) = &self.file {
-            let present = match path.try_exists() {
-                Ok(exists) => exists,
-                Err(_) => true,
-            };
+            let present = path.try_exists().unwrap_or(true);
             self.file_present.store(present, Ordering::Relaxed);
         }
         self.is_halted()

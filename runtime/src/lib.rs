@@ -6,8 +6,8 @@
 //!   same nodes; the paper-trading ledger; the domain value types.
 //! - [`exec`], [`policy`], [`halt`]: what generated code calls per node (events, retries,
 //!   timeouts, circuit breakers, the emergency halt).
-//! - `run`, [`config`], [`ctx`], [`clock`], [`value`]: the tick loop, the executable's
-//!   command line, and the programmatic `run::Runner`.
+//! - [`run`], [`config`], [`ctx`], [`clock`], [`value`]: the tick loop, the executable's
+//!   command line, and the programmatic [`run::Runner`].
 //! - [`events`], [`history`], [`serve`]: the event stream and its sinks.
 //!
 //! Generated code reaches everything through [`__private`], one root path.
@@ -29,14 +29,14 @@
 //! notifications) refuse to run (`node_failed`, `error_type` `EmergencyHalt`) and data nodes
 //! go on. It is on while the `--halt-file PATH` exists (looked for at the start of every
 //! tick) or after `SIGUSR1`; `SIGUSR2` turns the signal switch off again (`kill -USR1 PID`,
-//! `kill -USR2 PID`). In-process, `run::Runner::halt_switch` does the same.
+//! `kill -USR2 PID`). In-process, [`run::Runner::halt_switch`] does the same.
 //!
 //! **Ctrl-C** lets the tick in flight finish, then writes the summary and exits.
 //!
 //! **Event sinks.** Events (TOOLCHAIN.md's schema, see [`events`]) go to any of: JSON lines
 //! on a file or stdout (`--events PATH|-`); SQLite (`--history PATH.db`, table `events`,
 //! view `executions`); a WebSocket broadcast (`--serve ADDR`); in-process subscribers
-//! (`run::Runner::subscribe`, `run::Runner::events_channel`). With no sink, events cost
+//! ([`run::Runner::subscribe`], [`run::Runner::events_channel`]). With no sink, events cost
 //! one branch per node and are never built.
 
 pub mod clock;
@@ -51,8 +51,7 @@ pub mod market;
 pub mod node;
 pub mod nodes;
 pub mod policy;
-// `run` joins the tree once the market and ledger APIs it drives have landed.
-// pub mod run;
+pub mod run;
 pub mod serve;
 pub mod types;
 pub mod value;
@@ -65,6 +64,7 @@ pub mod __private {
     pub use crate::node::{Compute, Io, NodeError, NodeKind};
     pub use crate::nodes;
     pub use crate::policy::Policy;
+    pub use crate::run::{Workflow, main};
     pub use crate::types;
     pub use crate::value::{Outputs, ParamError, ParamSpec, ParamValues, Value};
     pub use tokio;

@@ -129,6 +129,8 @@ pub struct RunReport {
     pub tick_reports: Vec<TickReport>,
     /// The last tick's outputs.
     pub last_outputs: Vec<(&'static str, Option<Value>)>,
+    /// How often each node failed, by error type: `(node_id, error_type) -> count`.
+    pub failure_counts: std::collections::BTreeMap<(&'static str, &'static str), u64>,
 }
 
 impl RunReport {
@@ -277,11 +279,12 @@ impl<W: Workflow> Runner<W> {
 
     /// Runs on a fresh current-thread tokio runtime.
     pub fn run_blocking(self) -> Result<RunReport, RunError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| RunError::new(format!("cannot start the async runtime: {e}")))?;
-        runtime.block_on(self.run())
+        new_runtime()?.block_on(self.run())
+    }
+
+    /// [`Runner::run_full`] on a fresh current-thread tokio runtime.
+    pub fn run_full_blocking(self) -> Result<(RunReport, W, Ctx), RunError> {
+        new_runtime()?.block_on(self.run_full())
     }
 
     /// Runs the workflow and reports. Must be awaited on a current-thread tokio runtime (or a
@@ -321,7 +324,7 @@ impl<W: Workflow> Runner<W> {
             listen_for_ctrl_c(self.stop.clone())?;
         }
 
-        let mut events = std::mem::replace(&mut self.events, Events::none());
+        let mut events = std::mem::take(&mut self.events);
         attach_file_sinks(&mut events, &config)?;
         let server = match config.serve {
             Some(addr) => {
@@ -356,11 +359,12 @@ impl<W: Workflow> Runner<W> {
             nodes_completed: 0,
             nodes_skipped: 0,
             nodes_failed: 0,
-            ledger: LedgerSummary::default(),
+            ledger: lock(&cx.ledger).summary(),
             wall: Duration::ZERO,
             interrupted: false,
             tick_reports: Vec::new(),
             last_outputs: Vec::new(),
+            failure_counts: Default::default(),
         };
         let mut reported_failures = 0usize;
         let mut index: u64 = 0;
@@ -374,6 +378,12 @@ impl<W: Workflow> Runner<W> {
             report.nodes_completed += u64::from(tick_report.counts.completed);
             report.nodes_skipped += u64::from(tick_report.counts.skipped);
             report.nodes_failed += u64::from(tick_report.counts.failed);
+            for f in &tick_report.failures {
+                *report
+                    .failure_counts
+                    .entry((f.node_id, f.error.kind.as_str()))
+                    .or_default() += 1;
+            }
             if tick_report.failed {
                 report.failed_ticks += 1;
                 if !config.quiet {
@@ -447,6 +457,13 @@ impl<W: Workflow> Runner<W> {
             }
         }
     }
+}
+
+fn new_runtime() -> Result<tokio::runtime::Runtime, RunError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| RunError::new(format!("cannot start the async runtime: {e}")))
 }
 
 /// One tick: halt file, market, ledger, the workflow's stages, events.
@@ -627,10 +644,10 @@ struct Cli {
     #[arg(long)]
     quiet: bool,
     /// Starting cash of the paper ledger.
-    #[arg(long, value_name = "AMOUNT", default_value_t = 100_000.0, value_parser = parse_cash)]
+    #[arg(long, value_name = "AMOUNT", default_value_t = 100_000.0, value_parser = parse_cash, allow_negative_numbers = true)]
     cash: f64,
     /// Fee on every paper fill, in basis points.
-    #[arg(long = "fee-bps", value_name = "BPS", default_value_t = 10.0, value_parser = parse_fee)]
+    #[arg(long = "fee-bps", value_name = "BPS", default_value_t = 10.0, value_parser = parse_fee, allow_negative_numbers = true)]
     fee_bps: f64,
     /// Wait the schedule interval between ticks instead of simulating the clock.
     #[arg(long)]
@@ -846,6 +863,14 @@ pub fn summary(r: &RunReport) -> String {
         "  nodes    {} run, {} skipped, {} failed\n",
         r.nodes_completed, r.nodes_skipped, r.nodes_failed
     ));
+    if !r.failure_counts.is_empty() {
+        let shown: Vec<String> = r
+            .failure_counts
+            .iter()
+            .map(|((node, kind), n)| format!("{node} ({kind}) x{n}"))
+            .collect();
+        out.push_str(&format!("  failed   {}\n", shown.join(", ")));
+    }
     let l = &r.ledger;
     let pnl = l.realized_pnl + l.unrealized_pnl;
     out.push_str(&format!(
