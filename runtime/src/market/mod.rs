@@ -202,9 +202,7 @@ impl Market {
         check_name("pair", pair)?;
         match &mut self.source {
             Source::Sim(s) => Ok(s.quote(venue, pair)),
-            Source::Replay(_) => self
-                .peek_quote(venue, pair)
-                .ok_or_else(|| unsupported_live("market data")),
+            Source::Replay(_) => self.peek_quote(venue, pair).ok_or_else(no_row),
             Source::Live => Err(unsupported_live("market data")),
         }
     }
@@ -249,7 +247,7 @@ impl Market {
         match &mut self.source {
             Source::Sim(s) => Ok(s.order_book(venue, pair, depth, now)),
             Source::Replay(r) => {
-                let row = Self::replay_row(r).ok_or_else(|| unsupported_live("market data"))?;
+                let row = Self::replay_row(r).ok_or_else(no_row)?;
                 Ok(synthesized_book(venue, pair, row.close, depth, now))
             }
             Source::Live => Err(unsupported_live("market data")),
@@ -313,7 +311,7 @@ impl Market {
         match &mut self.source {
             Source::Sim(s) => Ok(s.funding(venue, pair)),
             Source::Replay(r) => {
-                let row = Self::replay_row(r).ok_or_else(|| unsupported_live("market data"))?;
+                let row = Self::replay_row(r).ok_or_else(no_row)?;
                 Ok(Funding {
                     rate: 0.0,
                     mark: row.close,
@@ -332,7 +330,7 @@ impl Market {
         match &mut self.source {
             Source::Sim(s) => Ok(s.outcome(venue, token)),
             Source::Replay(r) => {
-                let row = Self::replay_row(r).ok_or_else(|| unsupported_live("market data"))?;
+                let row = Self::replay_row(r).ok_or_else(no_row)?;
                 let p = replayed_probability(row.close)?;
                 Ok(OutcomeQuote {
                     bid: p,
@@ -386,6 +384,14 @@ impl Market {
     pub fn release_gpu(&mut self, offer_id: i64) -> bool {
         self.gpus.release(offer_id)
     }
+}
+
+/// A replay always has a row (an empty CSV is refused), so this is a guard, not a path.
+fn no_row() -> NodeError {
+    NodeError::new(
+        ErrorKind::BadResponse,
+        "the replay has no row for this tick",
+    )
 }
 
 fn replayed_probability(close: f64) -> Result<f64, NodeError> {

@@ -334,3 +334,54 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod sim_tests {
+    use crate::node::{Io, NodeKind};
+    use crate::nodes::{binance, kraken, testkit};
+
+    #[tokio::test]
+    async fn simulated_kraken_and_binance_sometimes_offer_arbitrage() {
+        for seed in [0, 1, 2] {
+            let cx = testkit::sim(seed);
+            let mut hits = 0;
+            let ticks = 600;
+            for t in 0..ticks {
+                testkit::tick(&cx, t);
+                let a = binance::order_book::Node::new()
+                    .run(
+                        &cx,
+                        binance::order_book::In {
+                            pair: "BTCUSDT".into(),
+                            depth: 5,
+                        },
+                    )
+                    .await
+                    .expect("book");
+                let b = kraken::order_book::Node::new()
+                    .run(
+                        &cx,
+                        kraken::order_book::In {
+                            pair: "XBTUSD".into(),
+                            depth: 5,
+                        },
+                    )
+                    .await
+                    .expect("book");
+                let o = super::arbitrage::Node
+                    .step(super::arbitrage::In {
+                        a: a.book,
+                        b: b.book,
+                        fee_bps: 10.0,
+                    })
+                    .expect("arb");
+                hits += usize::from(o.opportunity);
+            }
+            // Sometimes, not always: the basis exceeds two fees and the spreads now and then.
+            assert!(
+                (6..=240).contains(&hits),
+                "seed {seed}: {hits} of {ticks} ticks"
+            );
+        }
+    }
+}
