@@ -592,10 +592,16 @@ impl Sim {
             .collect()
     }
 
-    /// The venue's perpetual funding rate, its mark (the venue's last) and the index (the
+    /// The venue's perpetual funding rate and mark, both from its perpetuals venue
+    /// (`binance` → `binance_perp`, the venue orders for shorts go to), and the index (the
     /// asset's venue-independent price).
     pub(crate) fn funding(&mut self, venue: &str, pair: &str) -> Funding {
-        let (key, vkey) = self.ensure(venue, pair);
+        let perp = if crate::ledger::is_derivatives(venue) {
+            venue.to_string()
+        } else {
+            format!("{venue}_perp")
+        };
+        let (key, vkey) = self.ensure(&perp, pair);
         let q = self.venue_quote(&key, &vkey);
         let a = self.assets.get(&key);
         let rate = self
@@ -726,6 +732,9 @@ mod tests {
                 .all(|c| c.low <= c.open.min(c.close) && c.high >= c.open.max(c.close))
         );
         let f = s.funding("binance", "ETHUSDT");
-        assert!(f.rate.abs() <= 0.0075 && f.mark == q.last && f.index > 0.0);
+        assert!(f.rate.abs() <= 0.0075 && f.index > 0.0);
+        // The mark is the perpetual's price: what orders on `binance_perp` trade at.
+        assert_eq!(f.mark, s.quote("binance_perp", "ETHUSDT").last);
+        assert!((f.mark / q.last - 1.0).abs() < 0.01);
     }
 }

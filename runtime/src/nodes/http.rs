@@ -189,7 +189,7 @@ pub mod request {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     //! Against real HTTP servers on 127.0.0.1, started by the tests.
 
     use std::time::Duration;
