@@ -915,7 +915,11 @@ impl<'a, 'n> Typer<'a, 'n> {
                 return self.report(
                     Diagnostic::new(
                         Code::E0200,
-                        format!("type mismatch: the initial value of `prev` must have the type of its value, {}, found {}", ty.name(), init.expr.ty.name()),
+                        format!(
+                            "type mismatch: `prev` starts from {}, but its value is {}",
+                            init.expr.ty.name(),
+                            ty.name()
+                        ),
                         args[1].span,
                         format!("expected {}, found {}", ty.name(), init.expr.ty.name()),
                     )

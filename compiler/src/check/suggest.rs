@@ -38,7 +38,7 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = ((name.chars().count() + 2) / 3).max(1);
+    let limit = name.chars().count().div_ceil(3).max(1);
     let mut best: Option<(usize, &'a str)> = None;
     for candidate in candidates {
         if candidate == name {

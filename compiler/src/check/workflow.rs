@@ -173,6 +173,7 @@ pub(super) fn check_workflow(
             policy: Policy::default(),
         };
         let mut given: Vec<Option<&ast::Arg>> = vec![None; out.args.len()];
+        let mut claimed: Vec<usize> = Vec::new();
         for arg in &n.args {
             let mut typer = Typer::new(
                 &mut d,
@@ -185,7 +186,12 @@ pub(super) fn check_workflow(
             poisoned |= typer.poisoned;
             let Some(k) = kind else { continue };
             let Some(p) = k.kind.inputs.iter().position(|p| p.name == arg.name.name) else {
-                d.push(unknown_argument(k, n, arg, &given));
+                let (diag, suggested) = unknown_argument(k, n, arg, &given);
+                d.push(diag);
+                // The misspelt argument is the suggested port: not missing as well.
+                if let Some(p) = suggested {
+                    claimed.push(p);
+                }
                 continue;
             };
             if let Some(first) = given[p] {
@@ -240,7 +246,9 @@ pub(super) fn check_workflow(
                 .inputs
                 .iter()
                 .zip(&given)
-                .filter(|(p, g)| g.is_none() && p.default.is_none())
+                .enumerate()
+                .filter(|(i, (p, g))| g.is_none() && p.default.is_none() && !claimed.contains(i))
+                .map(|(_, pg)| pg)
                 .map(|(p, _)| p)
                 .collect();
             if !missing.is_empty() {
@@ -335,8 +343,9 @@ pub(super) fn check_workflow(
         }
     };
 
-    // Warnings, unless part of the workflow did not parse (its reads are unknown).
-    if !w.recovered {
+    // Warnings only for a workflow without errors: a read that failed to resolve (a
+    // misspelt port, a broken statement) would otherwise make its target look unused.
+    if !w.recovered && !poisoned && !has_errors(&d) {
         for (i, n) in nodes.iter().enumerate() {
             if let Some(k) = names.nodes[i].kind
                 && !k.kind.effect
@@ -498,7 +507,7 @@ fn unknown_argument(
     n: &ast::Node,
     arg: &ast::Arg,
     given: &[Option<&ast::Arg>],
-) -> Diagnostic {
+) -> (Diagnostic, Option<usize>) {
     let free: Vec<&str> = k
         .kind
         .inputs
@@ -522,7 +531,7 @@ fn unknown_argument(
         None if all.is_empty() => format!("`{}` takes no arguments", k.kind.dotted()),
         None => format!("`{}` takes {}", k.kind.dotted(), list(&ports)),
     };
-    Diagnostic::new(
+    let diag = Diagnostic::new(
         Code::E0101,
         format!(
             "`{}` has no input port `{}`",
@@ -536,7 +545,9 @@ fn unknown_argument(
         n.kind.span,
         format!("node `{}` is a `{}`", n.name.name, k.kind.dotted()),
     )
-    .with_help(help)
+    .with_help(help);
+    let port = suggestion.and_then(|s| all.iter().position(|p| *p == s));
+    (diag, port)
 }
 
 fn missing_arguments(k: &KindDecl, n: &ast::Node, missing: &[&graph::PortDecl]) -> Diagnostic {

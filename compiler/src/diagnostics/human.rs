@@ -2,7 +2,7 @@
 //! every label drawn under its span, then the help line.
 //!
 //! Labels in the diagnostic's own file are drawn in one snippet; a label in another file
-//! (a port's declaration in the prelude) is drawn as a note with its own snippet.
+//! (a port's declaration in the prelude) is drawn after it as a note with its own snippet.
 
 use std::fmt;
 use std::sync::Arc;
@@ -47,9 +47,13 @@ pub fn render(diagnostic: &Diagnostic, sources: &Sources, style: Style) -> Strin
         .without_syntax_highlighting();
     let report = Report::new(diagnostic, sources);
     let mut out = String::new();
-    if handler.render_report(&mut out, &report).is_err() {
+    let mut ok = handler.render_report(&mut out, &report).is_ok();
+    for note in &report.notes {
+        ok &= handler.render_report(&mut out, note).is_ok();
+    }
+    if !ok {
         // Rendering into a String fails only if miette cannot read a span, which the
-        // clamping above rules out; the short form is a faithful fallback.
+        // clamping below rules out; the short form is a faithful fallback.
         out = super::short::render(diagnostic, sources);
         out.push('\n');
     }
@@ -72,7 +76,7 @@ fn clamp(sources: &Sources, file: FileId, span: Span) -> (usize, usize) {
     (start, end - start)
 }
 
-/// The diagnostic as a miette report: the main snippet plus one note per foreign label.
+/// The diagnostic as a miette report, plus one note per label in another file.
 struct Report {
     header: String,
     severity: miette::Severity,
@@ -150,14 +154,5 @@ impl miette::Diagnostic for Report {
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         Some(Box::new(self.labels.iter().cloned()))
-    }
-
-    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
-        if self.notes.is_empty() {
-            return None;
-        }
-        Some(Box::new(
-            self.notes.iter().map(|n| n as &dyn miette::Diagnostic),
-        ))
     }
 }

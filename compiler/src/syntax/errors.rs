@@ -32,50 +32,50 @@ pub(crate) struct Failure<'a> {
     pub kind: PieceKind,
 }
 
-fn words(rule: Rule, kind: PieceKind) -> Option<&'static str> {
+fn words(rule: Rule, kind: PieceKind) -> &'static [&'static str] {
     use Rule::*;
-    Some(match rule {
-        comma => "`,`",
-        colon => "`:`",
-        assign => "`=`",
-        arrow => "`->`",
-        dot => "`.`",
-        lparen | args | in_ports | out_ports | call_args => "`(`",
-        rparen => "`)`",
-        lbrace => "`{`",
-        rbrace => "`}`",
+    match rule {
+        comma => &["`,`"],
+        colon => &["`:`"],
+        assign => &["`=`"],
+        arrow => &["`->`"],
+        dot => &["`.`"],
+        lparen | args | in_ports | out_ports | call_args => &["`(`"],
+        rparen => &["`)`"],
+        lbrace => &["`{`"],
+        rbrace => &["`}`"],
         EOI => match kind {
-            PieceKind::Statement => "the end of the statement",
-            PieceKind::Declaration => "the end of the declaration",
-            PieceKind::Header => "`{`",
+            PieceKind::Statement => &["the end of the statement"],
+            PieceKind::Declaration => &["the end of the declaration"],
+            PieceKind::Header => &["`{`"],
         },
-        op_or | op_and | op_cmp | op_add | op_mul => "an operator",
+        op_or | op_and | op_cmp | op_add | op_mul => &["an operator"],
         expr | or_expr | and_expr | not_expr | cmp_expr | sum | product | unary | paren
-        | prev_call | call | reference | number | string | boolean | op_not | op_neg => {
-            "an expression"
-        }
-        ident | segment | path => "a name",
-        kw_workflow => "`workflow`",
-        kw_param => "`param`",
-        kw_schedule => "`schedule`",
-        kw_every | every => "`every`",
-        kw_once | once => "`once`",
-        kw_node => "`node`",
-        kw_when | when_clause => "`when`",
-        kw_with | with_clause => "`with`",
-        kw_output => "`output`",
-        kw_extern => "`extern`",
-        kw_use => "`use`",
-        kw_type => "`type`",
-        kw_prev => "`prev`",
-        node_class => "`io` or `effect`",
-        in_port | out_port => "a port (`name: type`)",
-        arg => "an argument (`name: value`)",
-        with_entry => "a policy (`key: value`)",
-        param | schedule | node | output => "a statement",
-        extern_type | extern_node | use_decl => "a declaration",
-        _ => return None,
-    })
+        | prev_call | call | reference | number | boolean | op_not | op_neg => &["an expression"],
+        string => &["a string"],
+        ident | segment | path => &["a name"],
+        kw_workflow => &["`workflow`"],
+        kw_param => &["`param`"],
+        kw_schedule => &["`schedule`"],
+        kw_every | every => &["`every`"],
+        kw_once | once => &["`once`"],
+        kw_node => &["`node`"],
+        kw_when | when_clause => &["`when`"],
+        kw_with | with_clause => &["`with`"],
+        kw_output => &["`output`"],
+        kw_extern => &["`extern`"],
+        kw_use => &["`use`"],
+        kw_type => &["`type`"],
+        kw_prev => &["`prev`"],
+        // `extern io node` or `extern effect node`: one rule, two words.
+        node_class => &["`io`", "`effect`"],
+        in_port | out_port => &["a port (`name: type`)"],
+        arg => &["an argument (`name: value`)"],
+        with_entry => &["a policy (`key: value`)"],
+        param | schedule | node | output => &["a statement"],
+        extern_type | extern_node | use_decl => &["a declaration"],
+        _ => &[],
+    }
 }
 
 /// "a", "a or b", "a, b or c".
@@ -90,6 +90,13 @@ fn one_of(items: &[&str]) -> String {
 impl Failure<'_> {
     fn tok(&self, i: usize) -> Option<Tok> {
         self.toks.get(i).copied()
+    }
+
+    /// The text of the token after `tok`.
+    fn next_text(&self, tok: Option<Tok>) -> &str {
+        let Some(tok) = tok else { return "" };
+        let i = self.toks.partition_point(|t| t.start <= tok.start);
+        self.tok(i).map_or("", |t| t.text(self.src))
     }
 
     /// The piece's first keyword (`param`, `node`, `extern`, ...).
@@ -151,7 +158,7 @@ impl Failure<'_> {
 
         let mut expected: Vec<&str> = Vec::new();
         for &rule in &rules {
-            if let Some(w) = words(rule, self.kind) {
+            for &w in words(rule, self.kind) {
                 if !expected.contains(&w) {
                     expected.push(w);
                 }
@@ -162,6 +169,8 @@ impl Failure<'_> {
         if expected.contains(&"an operator") {
             expected.retain(|w| *w != "`.`" && *w != "`(`");
         }
+        // "the end of the statement" reads best last.
+        expected.sort_by_key(|w| w.starts_with("the end"));
         // A lone "a name" says more with its role.
         if expected == ["a name"] {
             let keyword = self.keyword();
@@ -186,7 +195,7 @@ impl Failure<'_> {
         let found_text = found.map_or("", |t| t.text(self.src));
         let found_desc = describe(found, self.src);
 
-        let help = self.hint(&rules, found, found_text);
+        let help = self.hint(&rules, found, found_text, inside);
         Diagnostic::new(
             Code::E0001,
             format!("expected {expected}, found {found_desc}"),
@@ -197,7 +206,13 @@ impl Failure<'_> {
     }
 
     /// A hint for a mistake we can recognise.
-    fn hint(&self, rules: &[Rule], found: Option<Tok>, found_text: &str) -> Option<String> {
+    fn hint(
+        &self,
+        rules: &[Rule],
+        found: Option<Tok>,
+        found_text: &str,
+        inside: bool,
+    ) -> Option<String> {
         let expects = |r: Rule| rules.contains(&r);
         let found_kind = found.map(|t| t.kind);
         if found_text == ";" {
@@ -205,7 +220,8 @@ impl Failure<'_> {
                 "Flow needs no `;`: a statement ends where the next one begins".to_owned(),
             );
         }
-        if found_kind == Some(TokKind::Ident)
+        if inside
+            && found_kind == Some(TokKind::Ident)
             && is_keyword(found_text)
             && (expects(Rule::ident) || expects(Rule::path))
         {
@@ -230,6 +246,19 @@ impl Failure<'_> {
         }
         if found_text == "when" && self.keyword() == "node" && expects(Rule::EOI) {
             return Some("write `when ...` before `with { ... }`".to_owned());
+        }
+        if self.keyword() == "use" && expects(Rule::string) {
+            return Some(
+                "write the path in double quotes, as in `use \"nodes/mine.flow\"`".to_owned(),
+            );
+        }
+        if found_kind == Some(TokKind::Ident)
+            && !is_keyword(found_text)
+            && self.next_text(found) == "="
+        {
+            return Some(format!(
+                "to declare a node, write `node {found_text} = KIND(...)` on its own line"
+            ));
         }
         if found_text == "&&" || found_text == "&" {
             return Some("write `and` for a logical and".to_owned());

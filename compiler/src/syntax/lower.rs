@@ -548,22 +548,33 @@ impl Lower<'_> {
                 )
             };
             let suffix_span = Span::new(span.start as usize + num.end, span.end as usize);
-            return self.invalid(suffix_span, message, "unknown unit", Some(help));
+            let label = if help.starts_with("numbers") {
+                "not a decimal number"
+            } else {
+                "unknown unit"
+            };
+            return self.invalid(suffix_span, message, label, Some(help));
         };
         match duration_millis(&digits, unit_ms) {
             Ok(ms) => Expr {
                 kind: ExprKind::Duration(ms),
                 span,
             },
-            Err(DurationError::Fraction) => self.invalid(
-                span,
-                format!("duration `{text}` is not a whole number of milliseconds"),
-                "finer than a millisecond",
-                Some(
-                    "durations count whole milliseconds; round it, e.g. write it in `ms`"
-                        .to_owned(),
-                ),
-            ),
+            Err(DurationError::Fraction) => {
+                // The whole milliseconds on either side, for a concrete suggestion.
+                let ms = digits.parse::<f64>().unwrap_or(0.0) * unit_ms as f64;
+                let help = format!(
+                    "durations count whole milliseconds: write `{}ms` or `{}ms`",
+                    ms.floor() as u64,
+                    ms.ceil() as u64
+                );
+                self.invalid(
+                    span,
+                    format!("duration `{text}` is not a whole number of milliseconds"),
+                    "finer than a millisecond",
+                    Some(help),
+                )
+            }
             Err(DurationError::Overflow) => self.invalid(
                 span,
                 format!("duration `{text}` is out of range"),
@@ -765,7 +776,7 @@ fn duration_millis(digits: &str, unit_ms: u64) -> Result<u64, DurationError> {
         }
     } else {
         for _ in 0..(-scale).min(64) {
-            if value % 10 != 0 {
+            if !value.is_multiple_of(10) {
                 return Err(DurationError::Fraction);
             }
             value /= 10;

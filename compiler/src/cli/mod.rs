@@ -1,0 +1,45 @@
+//! The subcommands of `flowc` and their dispatch. To add one: a module here with an
+//! `Args` struct (clap derive) and a `run(args) -> ExitCode`, and a variant in [`Command`].
+
+mod check;
+mod explain;
+mod fs;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// The Flow compiler: check, build and run typed trading workflows.
+#[derive(Debug, Parser)]
+#[command(name = "flowc", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse and check files; diagnostics go to stderr (exit 0 clean, 1 on errors).
+    Check(check::Args),
+    /// Print the long explanation of a diagnostic code, such as E0200.
+    Explain(explain::Args),
+}
+
+/// Exit status for bad arguments or unreadable input (TOOLCHAIN.md).
+pub(crate) const EXIT_USAGE: u8 = 2;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version to stdout (exit 0) and usage errors to stderr.
+            let code = if err.use_stderr() { EXIT_USAGE } else { 0 };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check::run(args),
+        Command::Explain(args) => explain::run(args),
+    }
+}
