@@ -433,7 +433,8 @@ pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (name.chars().count() / 3).max(1);
+    // One edit per three characters, rounded up: `pear` finds `pair`, `sise` finds `size`.
+    let limit = name.chars().count().div_ceil(3).max(1);
     candidates
         .into_iter()
         .map(|c| (edit_distance(name, c), c))
@@ -544,6 +545,8 @@ mod tests {
         );
         let e = ParamValues::parse(SPECS, &pairs(&[("sise", "1"), ("limit", "1")])).unwrap_err();
         assert_eq!(e.to_string(), "unknown param `sise`: did you mean `size`?");
+        let e = ParamValues::parse(SPECS, &pairs(&[("pear", "1")])).unwrap_err();
+        assert_eq!(e.to_string(), "unknown param `pear`: did you mean `pair`?");
         let e = ParamValues::parse(SPECS, &pairs(&[("zzzzzz", "1")])).unwrap_err();
         assert!(e.to_string().contains("params: pair, size"), "{e}");
         let e = ParamValues::parse(SPECS, &pairs(&[("size", "lots"), ("limit", "1")])).unwrap_err();
