@@ -11,7 +11,8 @@
 //! (`Ledger::on_tick`); emit `execution_started`; run the workflow's stages; emit
 //! `execution_completed` with the outputs. Then the simulated clock moves on by the schedule
 //! interval (one minute for `schedule once`) without waiting, or, with `--realtime`, the
-//! loop waits the interval on the real clock.
+//! loop waits the interval on the real clock (replay ignores `--realtime` and the interval:
+//! it runs the rows as fast as it can).
 //!
 //! **How many ticks**: `--ticks N`; otherwise every row in replay, one for `schedule once`,
 //! and until Ctrl-C for `schedule every`. Ctrl-C lets the tick in flight finish, then the run
