@@ -36,7 +36,10 @@ pub trait Compute: NodeKind {
 
 /// A node that does I/O (market data, orders, HTTP). Futures of one tick run on one thread,
 /// so they need not be `Send`; they must not hold a borrow of the context across an await.
-#[allow(async_fn_in_trait, reason = "generated code awaits these on one current-thread runtime; Send is not needed")]
+#[allow(
+    async_fn_in_trait,
+    reason = "generated code awaits these on one current-thread runtime; Send is not needed"
+)]
 pub trait Io: NodeKind {
     async fn run(&mut self, cx: &Ctx, input: Self::In) -> Result<Self::Out, NodeError>;
 }
@@ -91,13 +94,19 @@ impl ErrorKind {
 
     /// Whether a retry policy should try again after this failure.
     pub fn is_transient(self) -> bool {
-        matches!(self, ErrorKind::Transient | ErrorKind::RateLimited | ErrorKind::Timeout)
+        matches!(
+            self,
+            ErrorKind::Transient | ErrorKind::RateLimited | ErrorKind::Timeout
+        )
     }
 }
 
 impl NodeError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        NodeError { kind, message: message.into() }
+        NodeError {
+            kind,
+            message: message.into(),
+        }
     }
     pub fn invalid(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::InvalidInput, message)
