@@ -1,6 +1,7 @@
 //! The subcommands of `flowc` and their dispatch. To add one: a module here with an
 //! `Args` struct (clap derive) and a `run(args) -> ExitCode`, and a variant in [`Command`].
 
+mod build;
 mod check;
 mod explain;
 mod fs;
@@ -23,6 +24,12 @@ enum Command {
     Check(check::Args),
     /// Print the long explanation of a diagnostic code, such as E0200.
     Explain(explain::Args),
+    /// Check, generate Rust and compile a native executable.
+    Build(build::BuildArgs),
+    /// Build, then run the executable with the arguments after `--`.
+    Run(build::RunArgs),
+    /// Print the generated Rust (or with `--schedule`, the static schedule).
+    Emit(build::EmitArgs),
 }
 
 /// Exit status for bad arguments or unreadable input (TOOLCHAIN.md).
@@ -41,5 +48,8 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Build(args) => build::build(args),
+        Command::Run(args) => build::run(args),
+        Command::Emit(args) => build::emit(args),
     }
 }

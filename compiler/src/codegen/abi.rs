@@ -67,15 +67,15 @@ pub(super) fn workflow_impl(g: &Gen<'_>) -> TokenStream {
         let local = names::prefixed("p_", &p.name);
         let pname = &p.name;
         let ty = g.rust_type(&p.ty);
-        let fallback = match &p.default {
-            Some(default) => expr::lower(default, &consts),
-            None => quote!(return ::std::result::Result::Err(#rt::ParamError::missing(#pname))),
-        };
-        quote! {
-            let #local: #ty = match values.get::<#ty>(#pname)? {
-                ::std::option::Option::Some(value) => value,
-                ::std::option::Option::None => #fallback,
-            };
+        let read = quote!(values.get::<#ty>(#pname)?);
+        match &p.default {
+            Some(default) => {
+                let default = expr::lower(default, &consts);
+                quote!(let #local: #ty = #read.unwrap_or_else(|| #default);)
+            }
+            None => quote! {
+                let #local: #ty = #read.ok_or_else(|| #rt::ParamError::missing(#pname))?;
+            },
         }
     });
     let fields = g.g.params.iter().map(|p| {
@@ -95,6 +95,7 @@ pub(super) fn workflow_impl(g: &Gen<'_>) -> TokenStream {
             }
         }
 
+        #[allow(unused_parens)]
         impl #rt::Workflow for Workflow {
             const NAME: &'static str = #name;
             const INTERVAL: ::std::option::Option<::std::time::Duration> = #interval;

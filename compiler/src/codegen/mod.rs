@@ -52,10 +52,12 @@ impl Default for Config {
 
 /// Generates the Rust items for one checked workflow.
 pub fn codegen(graph: &CheckedGraph, config: &Config) -> TokenStream {
+    // Everything refers to the runtime through one alias, imported once at the top.
+    let alias = quote!(__rt);
     Gen {
         g: graph,
         cfg: config,
-        rt: &config.runtime,
+        rt: &alias,
     }
     .file()
 }
@@ -112,11 +114,10 @@ impl Gen<'_> {
 
     fn file(&self) -> TokenStream {
         let rt = self.rt;
-        let workflow_doc = self
-            .g
-            .doc
-            .clone()
-            .unwrap_or_else(|| format!("The `{}` workflow.", self.g.name));
+        let workflow_doc = doc_text(
+            self.g.doc.as_deref(),
+            &format!("The `{}` workflow.", self.g.name),
+        );
         let state_fields = self.g.nodes.iter().map(|n| {
             let field = names::prefixed("n_", &n.name);
             let module = names::kind_module(rt, &n.kind.path);
@@ -157,7 +158,10 @@ impl Gen<'_> {
         } else {
             quote!()
         };
+        let root = &self.cfg.runtime;
         quote! {
+            use #root as __rt;
+
             #params
             #outputs
             #metas
@@ -169,6 +173,9 @@ impl Gen<'_> {
                 #(#prev_fields,)*
             }
 
+            // Generated expressions keep their grouping parentheses, and nodes no one reads
+            // still get a local: both are fine here.
+            #[allow(unused_parens, unused_variables)]
             impl Workflow {
                 /// Builds the workflow's state for a run with these params.
                 pub fn new(params: Params) -> Self {
@@ -196,10 +203,7 @@ impl Gen<'_> {
         let fields = self.g.params.iter().map(|p| {
             let name = names::public(&p.name);
             let ty = self.rust_type(&p.ty);
-            let doc = p
-                .doc
-                .clone()
-                .unwrap_or_else(|| format!("The `{}` param.", p.name));
+            let doc = doc_text(p.doc.as_deref(), &format!("The `{}` param.", p.name));
             quote!(#[doc = #doc] pub #name: #ty)
         });
         quote! {
@@ -216,7 +220,7 @@ impl Gen<'_> {
             let name = names::public(&o.name);
             let ty = self.rust_type(&o.ty);
             let doc = format!(
-                "The `{}` output; `None` when a node it reads did not run this tick.",
+                " The `{}` output; `None` when a node it reads did not run this tick.",
                 o.name
             );
             quote!(#[doc = #doc] pub #name: ::std::option::Option<#ty>)
@@ -281,7 +285,7 @@ impl Gen<'_> {
             let stage_fns = self.g.stages.iter().enumerate().map(|(i, s)| {
                 let name = format_ident!("stage_{}", i);
                 let body = self.stage(i, s, Storage::Struct);
-                let doc = stage_doc(self, i, s);
+                let doc = format!(" {}", stage_doc(self, i, s));
                 quote! {
                     #[doc = #doc]
                     async fn #name(&mut self, cx: &#rt::Ctx, t: &#rt::Tick, vals: &mut Values) {
@@ -363,14 +367,16 @@ impl Gen<'_> {
                         let #input = #guard;
                         let #slot_ref = &mut self.#field;
                     });
-                    futures.push(quote! {
-                        async move {
+                    let fut = format_ident!("f_{}", n.name);
+                    prepare.extend(quote! {
+                        let #fut = async move {
                             match #input {
                                 ::std::option::Option::Some(input) => #slot_ref.io(cx, t, #meta, input).await,
                                 ::std::option::Option::None => ::std::option::Option::None,
                             }
-                        }
+                        };
                     });
+                    futures.push(fut);
                     bindings.push(format_ident!("r_{}", n.name));
                 }
                 let assigns = many.iter().zip(&bindings).map(|(id, b)| {
@@ -531,6 +537,16 @@ impl Gen<'_> {
             }
         }
     }
+}
+
+/// A doc comment's text as `#[doc]` wants it: each line after a space, so it renders as
+/// `/// text`.
+fn doc_text(doc: Option<&str>, fallback: &str) -> String {
+    doc.unwrap_or(fallback)
+        .lines()
+        .map(|l| format!(" {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn prev_field(id: PrevId) -> proc_macro2::Ident {
