@@ -10,9 +10,11 @@ pub mod codegen;
 pub mod diagnostics;
 pub mod graph;
 pub mod prelude;
+pub mod render;
 pub mod source;
 pub mod span;
 pub mod syntax;
+pub mod templates;
 
 pub use analysis::{Analysis, analyze};
 pub use check::check;

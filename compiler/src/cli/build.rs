@@ -47,6 +47,23 @@ pub(crate) struct RunArgs {
     args: Vec<String>,
 }
 
+/// How `flowc graph` draws.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub(crate) enum GraphFormat {
+    #[default]
+    Mermaid,
+    Dot,
+}
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct GraphArgs {
+    #[command(flatten)]
+    target: Target,
+    /// The picture's language.
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    format: GraphFormat,
+}
+
 #[derive(Debug, clap::Args)]
 pub(crate) struct EmitArgs {
     #[command(flatten)]
@@ -219,6 +236,22 @@ pub(crate) fn emit(args: EmitArgs) -> ExitCode {
     } else {
         codegen::emit(&graph, &codegen::Config::default())
     };
+    print(&text)
+}
+
+pub(crate) fn graph(args: GraphArgs) -> ExitCode {
+    let graph = match front(&args.target) {
+        Ok(g) => g,
+        Err(code) => return code,
+    };
+    print(&match args.format {
+        GraphFormat::Mermaid => flow_compiler::render::mermaid(&graph),
+        GraphFormat::Dot => flow_compiler::render::dot(&graph),
+    })
+}
+
+/// Writes to stdout; a closed pipe (`flowc emit x.flow | head`) ends quietly.
+pub(crate) fn print(text: &str) -> ExitCode {
     let mut stdout = std::io::stdout().lock();
     match stdout.write_all(text.as_bytes()) {
         Ok(()) => ExitCode::SUCCESS,

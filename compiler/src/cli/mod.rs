@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod explain;
 mod fs;
+mod templates;
 
 use std::process::ExitCode;
 
@@ -30,6 +31,12 @@ enum Command {
     Run(build::RunArgs),
     /// Print the generated Rust (or with `--schedule`, the static schedule).
     Emit(build::EmitArgs),
+    /// Draw the workflow's DAG (Mermaid or Graphviz DOT).
+    Graph(build::GraphArgs),
+    /// List the strategy templates.
+    Templates,
+    /// Start a new strategy from a template.
+    New(templates::NewArgs),
 }
 
 /// Exit status for bad arguments or unreadable input (TOOLCHAIN.md).
@@ -51,5 +58,8 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::build(args),
         Command::Run(args) => build::run(args),
         Command::Emit(args) => build::emit(args),
+        Command::Graph(args) => build::graph(args),
+        Command::Templates => templates::list(),
+        Command::New(args) => templates::new(args),
     }
 }
