@@ -229,6 +229,18 @@ pub struct ExternNode {
     pub path: Path,
     pub inputs: Vec<PortDecl>,
     pub outputs: Vec<PortDecl>,
+    /// `= path::to::Type`: the Rust type implementing the kind (the `workflow!` macro's
+    /// user nodes); `None` for kinds the runtime implements.
+    pub binding: Option<RustPath>,
+    pub span: Span,
+}
+
+/// A Rust path as written after `extern node ... =`, e.g. `crate::signals::MySignal`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RustPath {
+    /// Written with a leading `::`.
+    pub global: bool,
+    pub segments: Vec<Ident>,
     pub span: Span,
 }
 

@@ -12,7 +12,6 @@
 //! An expression that is wrong is reported once, at the smallest span that is wrong, and
 //! typed as `None` so that the expressions around it stay quiet.
 
-use std::collections::BTreeSet;
 use std::collections::HashMap;
 
 use super::library::KindDecl;
@@ -62,18 +61,16 @@ pub(super) struct Edge {
     pub reader: u32,
     pub source: u32,
     pub span: Span,
-    /// The reference as written without spaces (`a.value`), and its type, for the help
-    /// line of a cycle.
-    pub text: String,
-    pub ty: Type,
+    /// The output port read.
+    pub port: u32,
 }
 
 /// What expressions read, collected while typing.
 #[derive(Debug, Default)]
 pub(super) struct Reads {
     pub params_used: Vec<bool>,
-    /// Per node (source order), the output ports read.
-    pub used_outputs: Vec<BTreeSet<u32>>,
+    /// Per node (source order), the output ports read, in the order first read.
+    pub used_outputs: Vec<Vec<u32>>,
     pub edges: Vec<Edge>,
 }
 
@@ -531,16 +528,17 @@ impl<'a, 'n> Typer<'a, 'n> {
                     }
                 };
                 let ty = kind.kind.outputs[port].ty.clone();
-                if let Some(set) = self.reads.used_outputs.get_mut(i as usize) {
-                    set.insert(port as u32);
+                if let Some(used) = self.reads.used_outputs.get_mut(i as usize)
+                    && !used.contains(&(port as u32))
+                {
+                    used.push(port as u32);
                 }
                 if let (Place::Node(reader), 0) = (self.place, self.in_prev) {
                     self.reads.edges.push(Edge {
                         reader,
                         source: i,
                         span,
-                        text: path.dotted(),
-                        ty: ty.clone(),
+                        port: port as u32,
                     });
                 }
                 Self::typed(

@@ -1,7 +1,7 @@
 //! Checking one workflow: names, kinds, arguments, conditions, policies, the schedule,
 //! outputs, the dependency graph, and the warnings; then building its [`CheckedGraph`].
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
 use super::expr::{
     Binding, Edge, Names, NodeSig, ParamSig, Place, Reads, Typed, Typer, coerce, conversion_help,
@@ -118,7 +118,7 @@ pub(super) fn check_workflow(
 
     let mut reads = Reads {
         params_used: vec![false; params.len()],
-        used_outputs: vec![BTreeSet::new(); nodes.len()],
+        used_outputs: vec![Vec::new(); nodes.len()],
         edges: Vec::new(),
     };
     let mut prevs: Vec<Prev> = Vec::new();
@@ -857,17 +857,24 @@ fn check_schedule(
 
 fn cycle_diagnostic(cycle: &[u32], names: &Names<'_>, edges: &[Edge]) -> Diagnostic {
     let name = |i: u32| names.nodes.get(i as usize).map_or("?", |n| n.name);
-    let hop = |reader: u32, source: u32| {
-        edges
-            .iter()
-            .find(|e| e.reader == reader && e.source == source)
-    };
-    let mut path: Vec<&str> = cycle.iter().map(|&i| name(i)).collect();
-    path.push(name(cycle[0]));
-    let message = format!("cycle: {}", path.join(" -> "));
+    // The first reference for each hop, found in one pass: a cycle can be as long as
+    // the workflow.
     let hops: Vec<(u32, u32)> = (0..cycle.len())
         .map(|k| (cycle[k], cycle[(k + 1) % cycle.len()]))
         .collect();
+    let wanted: HashMap<(u32, u32), usize> =
+        hops.iter().enumerate().map(|(k, &h)| (h, k)).collect();
+    let mut found: Vec<Option<&Edge>> = vec![None; hops.len()];
+    for e in edges {
+        if let Some(&k) = wanted.get(&(e.reader, e.source))
+            && found[k].is_none()
+        {
+            found[k] = Some(e);
+        }
+    }
+    let mut path: Vec<&str> = cycle.iter().map(|&i| name(i)).collect();
+    path.push(name(cycle[0]));
+    let message = format!("cycle: {}", path.join(" -> "));
     let label = |r: u32, s: u32| {
         if r == s {
             format!("`{}` reads itself here", name(r))
@@ -876,25 +883,29 @@ fn cycle_diagnostic(cycle: &[u32], names: &Names<'_>, edges: &[Edge]) -> Diagnos
         }
     };
     let (r0, s0) = hops[0];
-    let first = hop(r0, s0);
     let mut d = Diagnostic::new(
         Code::E0300,
         message,
-        first.map_or(Span::default(), |e| e.span),
+        found[0].map_or(Span::default(), |e| e.span),
         label(r0, s0),
     );
-    for &(r, s) in &hops[1..] {
-        if let Some(e) = hop(r, s) {
+    for (k, &(r, s)) in hops.iter().enumerate().skip(1) {
+        if let Some(e) = found[k] {
             d = d.with_label(e.span, label(r, s));
         }
     }
     // Suggest feeding back the last hop, which closes the cycle.
     let (rl, sl) = hops[hops.len() - 1];
-    let help = match hop(rl, sl) {
-        Some(e) => format!(
-            "in a tick a node runs after every node it reads, so they cannot read each other; to use the previous tick's value, write `prev({}, {})` in `{}`",
-            e.text,
-            placeholder(&e.ty),
+    let port = found[hops.len() - 1].and_then(|e| {
+        let kind = names.nodes.get(sl as usize)?.kind?;
+        kind.kind.outputs.get(e.port as usize)
+    });
+    let help = match port {
+        Some(p) => format!(
+            "in a tick a node runs after every node it reads, so they cannot read each other; to use the previous tick's value, write `prev({}.{}, {})` in `{}`",
+            name(sl),
+            p.name,
+            placeholder(&p.ty),
             name(rl)
         ),
         None => "in a tick a node runs after every node it reads; read the previous tick's value with `prev(...)`".to_owned(),
@@ -994,7 +1005,11 @@ fn build_graph(
             policy: out.policy,
             deps: node_deps,
             stage,
-            used_outputs: reads.used_outputs[o].iter().copied().collect(),
+            used_outputs: {
+                let mut used = reads.used_outputs[o].clone();
+                used.sort_unstable();
+                used
+            },
             span: n.span,
         });
     }

@@ -50,8 +50,9 @@ fn words(rule: Rule, kind: PieceKind) -> &'static [&'static str] {
             PieceKind::Header => &["`{`"],
         },
         op_or | op_and | op_cmp | op_add | op_mul => &["an operator"],
-        expr | or_expr | and_expr | not_expr | cmp_expr | sum | product | unary | paren
-        | prev_call | call | reference | number | boolean | op_not | op_neg => &["an expression"],
+        expr | paren | prev_call | reference | number | boolean | op_not | op_neg => {
+            &["an expression"]
+        }
         string => &["a string"],
         ident | segment | path => &["a name"],
         kw_workflow => &["`workflow`"],
@@ -169,6 +170,10 @@ impl Failure<'_> {
         if expected.contains(&"an operator") {
             expected.retain(|w| *w != "`.`" && *w != "`(`");
         }
+        // Names, strings, `prev` and `(` all start expressions.
+        if expected.contains(&"an expression") {
+            expected.retain(|w| !matches!(*w, "a string" | "a name" | "`prev`" | "`(`"));
+        }
         // "the end of the statement" reads best last.
         expected.sort_by_key(|w| w.starts_with("the end"));
         // A lone "a name" says more with its role.
@@ -228,12 +233,6 @@ impl Failure<'_> {
             return Some(format!(
                 "`{found_text}` is a keyword and cannot be used as a name; choose another name"
             ));
-        }
-        if matches!(found_text, "<" | "<=" | ">" | ">=" | "==" | "!=")
-            && !expects(Rule::op_cmp)
-            && expects(Rule::op_add)
-        {
-            return Some("comparisons cannot be chained: write `a < b and b < c`".to_owned());
         }
         if found_text == "=" && expects(Rule::colon) {
             return Some("arguments, ports and policies are written `name: value`".to_owned());

@@ -68,7 +68,8 @@ pub(crate) fn lex(src: &str) -> Vec<Tok> {
         let b = bytes[i];
         let start = i;
         let kind = match b {
-            b' ' | b'\t' | b'\r' | b'\n' => {
+            // Whitespace as the grammar has it: space, and tab through carriage return.
+            b' ' | b'\t'..=b'\r' => {
                 i += 1;
                 continue;
             }

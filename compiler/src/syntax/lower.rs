@@ -7,6 +7,7 @@
 use pest::iterators::Pair;
 
 use super::Rule;
+use super::lexer::Tok;
 use crate::ast::*;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::span::Span;
@@ -18,6 +19,8 @@ pub(crate) const MAX_EXPR_DEPTH: usize = 256;
 pub(crate) struct Lower<'d> {
     /// Where the parsed slice starts in the file.
     pub base: u32,
+    /// The file's tokens (without comments), to trim spans to the tokens they cover.
+    pub toks: &'d [Tok],
     pub diags: &'d mut Vec<Diagnostic>,
     /// Whether this piece already reported an over-deep expression (once is enough).
     pub too_deep: bool,
@@ -58,9 +61,21 @@ fn children<'i>(pair: Pair<'i, Rule>) -> impl Iterator<Item = Pair<'i, Rule>> {
 }
 
 impl Lower<'_> {
+    /// The span of a pair, ending at its last token. (pest's spans can end after the
+    /// whitespace and comments that follow a rule; a label should not.)
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.base as usize + s.start(), self.base as usize + s.end())
+        let start = self.base + s.start() as u32;
+        let end = self.base + s.end() as u32;
+        let last = self.toks.partition_point(|t| t.start < end);
+        let trimmed = match last.checked_sub(1).map(|i| self.toks[i]) {
+            Some(t) if t.end >= start => t.end.min(end),
+            _ => start,
+        };
+        Span {
+            start,
+            end: trimmed,
+        }
     }
 
     fn ident(&self, pair: Pair<'_, Rule>) -> Ident {
@@ -76,6 +91,25 @@ impl Lower<'_> {
             segments: children(pair).map(|p| self.ident(p)).collect(),
             span,
         }
+    }
+
+    /// `= rust::path` after an `extern node` (the `binding` rule).
+    fn binding(&self, pair: Pair<'_, Rule>) -> Option<RustPath> {
+        let path = children(pair).find(|p| p.as_rule() == Rule::rust_path)?;
+        let span = self.span(&path);
+        let mut global = false;
+        let mut segments = Vec::new();
+        for p in path.into_inner() {
+            match p.as_rule() {
+                Rule::path_sep => global |= segments.is_empty(),
+                _ => segments.push(self.ident(p)),
+            }
+        }
+        Some(RustPath {
+            global,
+            segments,
+            span,
+        })
     }
 
     /// Folds a run of `doc` pairs into one [`Doc`]; `None` when there are none.
@@ -121,6 +155,7 @@ impl Lower<'_> {
                 let mut path = None;
                 let mut inputs = Vec::new();
                 let mut outputs = Vec::new();
+                let mut binding = None;
                 for p in rest {
                     match p.as_rule() {
                         Rule::node_class => {
@@ -133,6 +168,7 @@ impl Lower<'_> {
                         Rule::path => path = Some(self.path(p)),
                         Rule::in_ports => inputs = children(p).map(|q| self.port(q)).collect(),
                         Rule::out_ports => outputs = children(p).map(|q| self.port(q)).collect(),
+                        Rule::binding => binding = self.binding(p),
                         _ => {}
                     }
                 }
@@ -142,6 +178,7 @@ impl Lower<'_> {
                     path: path?,
                     inputs,
                     outputs,
+                    binding,
                     span,
                 }))
             }
@@ -329,14 +366,7 @@ impl Lower<'_> {
     fn expr_depth(&mut self, pair: Pair<'_, Rule>) -> (Expr, usize) {
         let span = self.span(&pair);
         match pair.as_rule() {
-            Rule::expr => match children(pair).next() {
-                Some(inner) => self.expr_depth(inner),
-                None => self.error(span),
-            },
-            Rule::or_expr | Rule::and_expr | Rule::sum | Rule::product | Rule::cmp_expr => {
-                self.binary_chain(pair)
-            }
-            Rule::not_expr | Rule::unary => self.prefix_chain(pair),
+            Rule::expr => self.flat(pair),
             Rule::paren => match children(pair).next() {
                 Some(inner) => {
                     let (e, d) = self.expr_depth(inner);
@@ -350,45 +380,65 @@ impl Lower<'_> {
                 }
                 None => self.error(span),
             },
-            Rule::prev_call | Rule::call => {
+            Rule::prev_call | Rule::reference => {
                 let rule = pair.as_rule();
-                let mut it = pair.into_inner();
-                let head = it.next();
-                let mut args = Vec::new();
-                let mut depth = 1;
-                if let Some(call_args) = it.find(|p| p.as_rule() == Rule::call_args) {
-                    for a in children(call_args) {
-                        let (e, d) = self.expr_depth(a);
-                        depth = depth.max(d + 1);
-                        args.push(e);
+                let mut head = None;
+                let mut call_args = None;
+                for p in pair.into_inner() {
+                    match p.as_rule() {
+                        Rule::call_args => call_args = Some(p),
+                        Rule::kw_prev | Rule::path => head = Some(p),
+                        _ => {}
                     }
                 }
-                let kind = match (rule, head) {
-                    (Rule::call, Some(func)) => ExprKind::Call {
-                        func: self.ident(func),
+                let Some(head) = head else {
+                    return self.error(span);
+                };
+                let head_span = self.span(&head);
+                if rule == Rule::reference && call_args.is_none() {
+                    return (
+                        Expr {
+                            kind: ExprKind::Ref(self.path(head)),
+                            span,
+                        },
+                        1,
+                    );
+                }
+                let mut args = Vec::new();
+                let mut depth = 1;
+                for a in call_args.into_iter().flat_map(children) {
+                    let (e, d) = self.expr_depth(a);
+                    depth = depth.max(d + 1);
+                    args.push(e);
+                }
+                let kind = if rule == Rule::prev_call {
+                    ExprKind::Prev {
+                        keyword: head_span,
                         args,
-                    },
-                    (_, Some(kw)) => ExprKind::Prev {
-                        keyword: self.span(&kw),
-                        args,
-                    },
-                    (_, None) => return self.error(span),
+                    }
+                } else {
+                    let path = self.path(head);
+                    match <[Ident; 1]>::try_from(path.segments) {
+                        Ok([func]) => ExprKind::Call { func, args },
+                        Err(_) => {
+                            self.diags.push(
+                                Diagnostic::new(
+                                    Code::E0001,
+                                    "only built-in functions can be called in an expression",
+                                    head_span,
+                                    "not a function",
+                                )
+                                .with_help("node kinds are used in `node NAME = KIND(...)` statements; the functions are `abs`, `min`, `max` and `prev`"),
+                            );
+                            return self.error(span);
+                        }
+                    }
                 };
                 if depth > MAX_EXPR_DEPTH {
                     return self.too_deep(span);
                 }
                 (Expr { kind, span }, depth)
             }
-            Rule::reference => match children(pair).next() {
-                Some(path) => (
-                    Expr {
-                        kind: ExprKind::Ref(self.path(path)),
-                        span,
-                    },
-                    1,
-                ),
-                None => self.error(span),
-            },
             Rule::number => (self.number(pair.as_str(), span), 1),
             Rule::string => {
                 let kind = match self.string(pair) {
@@ -408,179 +458,127 @@ impl Lower<'_> {
         }
     }
 
-    /// `a op b op c ...`, folded to the left.
-    fn binary_chain(&mut self, pair: Pair<'_, Rule>) -> (Expr, usize) {
+    /// Builds the tree of a flat `expr` (prefix operators, operands, infix operators) by
+    /// precedence, with explicit stacks (shunting-yard) rather than recursion.
+    fn flat(&mut self, pair: Pair<'_, Rule>) -> (Expr, usize) {
         let span = self.span(&pair);
-        let mut it = pair.into_inner();
-        let Some(first) = it.next() else {
-            return self.error(span);
-        };
-        let (mut acc, mut depth) = self.expr_depth(first);
-        while let (Some(op), Some(rhs)) = (it.next(), it.next()) {
-            let op_span = self.span(&op);
-            let Some(op) = binary_op(op.as_str()) else {
-                return self.error(span);
-            };
-            let (rhs, rd) = self.expr_depth(rhs);
-            depth = depth.max(rd) + 1;
-            if depth > MAX_EXPR_DEPTH {
-                return self.too_deep(span);
+        let mut operands: Vec<(Expr, usize)> = Vec::new();
+        let mut ops: Vec<Op> = Vec::new();
+        for p in pair.into_inner() {
+            let rule = p.as_rule();
+            let op_span = self.span(&p);
+            match rule {
+                Rule::op_not => ops.push(Op::Prefix(UnaryOp::Not, op_span)),
+                Rule::op_neg => ops.push(Op::Prefix(UnaryOp::Neg, op_span)),
+                Rule::op_or | Rule::op_and | Rule::op_cmp | Rule::op_add | Rule::op_mul => {
+                    let Some(op) = binary_op(p.as_str()) else {
+                        return self.error(span);
+                    };
+                    let prec = precedence(op);
+                    // Left-associative: first apply whatever binds at least as tightly.
+                    while ops.last().is_some_and(|top| top.prec() >= prec) {
+                        if let Err(e) = self.reduce(&mut operands, &mut ops) {
+                            return e;
+                        }
+                    }
+                    ops.push(Op::Infix(op, op_span));
+                }
+                _ => {
+                    let operand = self.expr_depth(p);
+                    operands.push(operand);
+                }
             }
-            let whole = acc.span.to(rhs.span);
-            acc = Expr {
-                kind: ExprKind::Binary {
-                    op,
-                    op_span,
-                    lhs: Box::new(acc),
-                    rhs: Box::new(rhs),
-                },
-                span: whole,
-            };
         }
-        (acc, depth)
+        while !ops.is_empty() {
+            if let Err(e) = self.reduce(&mut operands, &mut ops) {
+                return e;
+            }
+        }
+        match (operands.pop(), operands.is_empty()) {
+            (Some(result), true) => result,
+            _ => self.error(span),
+        }
     }
 
-    /// `not not x` or `- - x`: prefix operators applied innermost first.
-    fn prefix_chain(&mut self, pair: Pair<'_, Rule>) -> (Expr, usize) {
-        let span = self.span(&pair);
-        let mut ops = Vec::new();
-        let mut operand = None;
-        for p in pair.into_inner() {
-            match p.as_rule() {
-                Rule::op_not => ops.push((UnaryOp::Not, self.span(&p))),
-                Rule::op_neg => ops.push((UnaryOp::Neg, self.span(&p))),
-                _ => operand = Some(p),
-            }
-        }
-        let Some(operand) = operand else {
-            return self.error(span);
+    /// Applies the operator on top of `ops` to the operands it takes.
+    fn reduce(
+        &mut self,
+        operands: &mut Vec<(Expr, usize)>,
+        ops: &mut Vec<Op>,
+    ) -> Result<(), (Expr, usize)> {
+        let fail = |this: &Self| this.error(Span::default());
+        let Some(op) = ops.pop() else {
+            return Err(fail(self));
         };
-        let (mut acc, mut depth) = self.expr_depth(operand);
-        for (op, op_span) in ops.into_iter().rev() {
-            depth += 1;
-            if depth > MAX_EXPR_DEPTH {
-                return self.too_deep(span);
+        match op {
+            Op::Prefix(op, op_span) => {
+                let Some((operand, depth)) = operands.pop() else {
+                    return Err(fail(self));
+                };
+                if depth + 1 > MAX_EXPR_DEPTH {
+                    return Err(self.too_deep(op_span.to(operand.span)));
+                }
+                let whole = op_span.to(operand.span);
+                let e = Expr {
+                    kind: ExprKind::Unary {
+                        op,
+                        op_span,
+                        operand: Box::new(operand),
+                    },
+                    span: whole,
+                };
+                operands.push((e, depth + 1));
             }
-            let whole = op_span.to(acc.span);
-            acc = Expr {
-                kind: ExprKind::Unary {
-                    op,
-                    op_span,
-                    operand: Box::new(acc),
-                },
-                span: whole,
-            };
+            Op::Infix(op, op_span) => {
+                let (Some((rhs, rd)), Some((lhs, ld))) = (operands.pop(), operands.pop()) else {
+                    return Err(fail(self));
+                };
+                let whole = lhs.span.to(rhs.span);
+                let depth = ld.max(rd) + 1;
+                if depth > MAX_EXPR_DEPTH {
+                    return Err(self.too_deep(whole));
+                }
+                if is_comparison(op) && (is_comparison_expr(&lhs) || is_comparison_expr(&rhs)) {
+                    self.diags.push(
+                        Diagnostic::new(
+                            Code::E0001,
+                            "comparison operators cannot be chained",
+                            op_span,
+                            "second comparison",
+                        )
+                        .with_help("compare twice and join with `and`, as in `a < b and b < c`, or add parentheses"),
+                    );
+                    return Err(self.error(whole));
+                }
+                let e = Expr {
+                    kind: ExprKind::Binary {
+                        op,
+                        op_span,
+                        lhs: Box::new(lhs),
+                        rhs: Box::new(rhs),
+                    },
+                    span: whole,
+                };
+                operands.push((e, depth));
+            }
         }
-        (acc, depth)
+        Ok(())
     }
 
     // -----------------------------------------------------------------------------------
     // Literals
     // -----------------------------------------------------------------------------------
 
-    fn invalid(&mut self, span: Span, message: String, label: &str, help: Option<String>) -> Expr {
-        self.diags
-            .push(Diagnostic::new(Code::E0402, message, span, label).with_help_opt(help));
-        Expr {
-            kind: ExprKind::Error,
-            span,
-        }
-    }
-
-    /// A number, with an optional unit suffix making it a duration.
     fn number(&mut self, text: &str, span: Span) -> Expr {
-        let num = split_number(text);
-        let digits: String = text[..num.end].chars().filter(|&c| c != '_').collect();
-        let suffix = &text[num.end..];
-        if suffix.is_empty() {
-            if num.fraction || num.exponent {
-                return match digits.parse::<f64>() {
-                    Ok(x) if x.is_finite() => Expr {
-                        kind: ExprKind::Float(x),
-                        span,
-                    },
-                    _ => self.invalid(
-                        span,
-                        format!("float literal `{text}` is out of range"),
-                        "too large for f64",
-                        Some(
-                            "the largest f64 is about 1.8e308; for an unbounded value use `inf`"
-                                .to_owned(),
-                        ),
-                    ),
-                };
+        match number_literal(text, span) {
+            Ok(kind) => Expr { kind, span },
+            Err(d) => {
+                self.diags.push(d);
+                Expr {
+                    kind: ExprKind::Error,
+                    span,
+                }
             }
-            return match digits.parse::<u64>() {
-                Ok(n) => Expr {
-                    kind: ExprKind::Int(n),
-                    span,
-                },
-                Err(_) => self.invalid(
-                    span,
-                    format!("integer literal `{text}` is out of range"),
-                    "too large for i64",
-                    Some(format!(
-                        "the largest i64 is {}; for a larger number write a float such as `{}.0`",
-                        i64::MAX,
-                        digits
-                    )),
-                ),
-            };
-        }
-        let Some(unit_ms) = unit_millis(suffix) else {
-            let (message, help) = if text.starts_with('0')
-                && (suffix.starts_with('x') || suffix.starts_with('b') || suffix.starts_with('o'))
-            {
-                (
-                    format!("`{text}` is not a valid literal"),
-                    "numbers are written in decimal".to_owned(),
-                )
-            } else if let Some(unit) = unit_suggestion(suffix) {
-                (
-                    format!("unknown duration unit `{suffix}` in `{text}`"),
-                    format!("write `{}{unit}`", &text[..num.end]),
-                )
-            } else {
-                (
-                    format!("unknown duration unit `{suffix}` in `{text}`"),
-                    "the duration units are `ms`, `s`, `m`, `h` and `d`, as in `250ms` or `5m`"
-                        .to_owned(),
-                )
-            };
-            let suffix_span = Span::new(span.start as usize + num.end, span.end as usize);
-            let label = if help.starts_with("numbers") {
-                "not a decimal number"
-            } else {
-                "unknown unit"
-            };
-            return self.invalid(suffix_span, message, label, Some(help));
-        };
-        match duration_millis(&digits, unit_ms) {
-            Ok(ms) => Expr {
-                kind: ExprKind::Duration(ms),
-                span,
-            },
-            Err(DurationError::Fraction) => {
-                // The whole milliseconds on either side, for a concrete suggestion.
-                let ms = digits.parse::<f64>().unwrap_or(0.0) * unit_ms as f64;
-                let help = format!(
-                    "durations count whole milliseconds: write `{}ms` or `{}ms`",
-                    ms.floor() as u64,
-                    ms.ceil() as u64
-                );
-                self.invalid(
-                    span,
-                    format!("duration `{text}` is not a whole number of milliseconds"),
-                    "finer than a millisecond",
-                    Some(help),
-                )
-            }
-            Err(DurationError::Overflow) => self.invalid(
-                span,
-                format!("duration `{text}` is out of range"),
-                "too long",
-                Some(format!("the longest duration is {}ms", u64::MAX)),
-            ),
         }
     }
 
@@ -655,7 +653,139 @@ impl Lower<'_> {
     }
 }
 
-fn binary_op(text: &str) -> Option<BinaryOp> {
+/// An operator waiting on the shunting-yard stack.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Op {
+    Prefix(UnaryOp, Span),
+    Infix(BinaryOp, Span),
+}
+
+impl Op {
+    pub(crate) fn prec(self) -> u8 {
+        match self {
+            Op::Prefix(UnaryOp::Not, _) => 3,
+            Op::Prefix(UnaryOp::Neg, _) => 7,
+            Op::Infix(op, _) => precedence(op),
+        }
+    }
+}
+
+/// How tightly an infix operator binds; prefix `not` is 3 and prefix `-` is 7.
+pub(crate) fn precedence(op: BinaryOp) -> u8 {
+    match op {
+        BinaryOp::Or => 1,
+        BinaryOp::And => 2,
+        BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge | BinaryOp::Eq | BinaryOp::Ne => {
+            4
+        }
+        BinaryOp::Add | BinaryOp::Sub => 5,
+        BinaryOp::Mul | BinaryOp::Div => 6,
+    }
+}
+
+pub(crate) fn is_comparison(op: BinaryOp) -> bool {
+    precedence(op) == 4
+}
+
+/// An unparenthesised comparison (parentheses make chaining explicit, and allowed).
+pub(crate) fn is_comparison_expr(e: &Expr) -> bool {
+    matches!(&e.kind, ExprKind::Binary { op, .. } if is_comparison(*op))
+}
+
+fn invalid(span: Span, message: String, label: &str, help: Option<String>) -> Diagnostic {
+    Diagnostic::new(Code::E0402, message, span, label).with_help_opt(help)
+}
+
+/// A number literal's value, with an optional unit suffix making it a duration; an
+/// invalid literal (E0402) as the error.
+pub(crate) fn number_literal(text: &str, span: Span) -> Result<ExprKind, Diagnostic> {
+    let num = split_number(text);
+    let digits: String = text[..num.end].chars().filter(|&c| c != '_').collect();
+    let suffix = &text[num.end..];
+    if suffix.is_empty() {
+        if num.fraction || num.exponent {
+            return match digits.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(ExprKind::Float(x)),
+                _ => Err(invalid(
+                    span,
+                    format!("float literal `{text}` is out of range"),
+                    "too large for f64",
+                    Some(
+                        "the largest f64 is about 1.8e308; for an unbounded value use `inf`"
+                            .to_owned(),
+                    ),
+                )),
+            };
+        }
+        return match digits.parse::<u64>() {
+            Ok(n) => Ok(ExprKind::Int(n)),
+            Err(_) => Err(invalid(
+                span,
+                format!("integer literal `{text}` is out of range"),
+                "too large for i64",
+                Some(format!(
+                    "the largest i64 is {}; for a larger number write a float such as `{}.0`",
+                    i64::MAX,
+                    digits
+                )),
+            )),
+        };
+    }
+    let Some(unit_ms) = unit_millis(suffix) else {
+        let (message, help) = if text.starts_with('0')
+            && (suffix.starts_with('x') || suffix.starts_with('b') || suffix.starts_with('o'))
+        {
+            (
+                format!("`{text}` is not a valid literal"),
+                "numbers are written in decimal".to_owned(),
+            )
+        } else if let Some(unit) = unit_suggestion(suffix) {
+            (
+                format!("unknown duration unit `{suffix}` in `{text}`"),
+                format!("write `{}{unit}`", &text[..num.end]),
+            )
+        } else {
+            (
+                format!("unknown duration unit `{suffix}` in `{text}`"),
+                "the duration units are `ms`, `s`, `m`, `h` and `d`, as in `250ms` or `5m`"
+                    .to_owned(),
+            )
+        };
+        let suffix_span = Span::new(span.start as usize + num.end, span.end as usize);
+        let label = if help.starts_with("numbers") {
+            "not a decimal number"
+        } else {
+            "unknown unit"
+        };
+        return Err(invalid(suffix_span, message, label, Some(help)));
+    };
+    match duration_millis(&digits, unit_ms) {
+        Ok(ms) => Ok(ExprKind::Duration(ms)),
+        Err(DurationError::Fraction) => {
+            // The whole milliseconds on either side, for a concrete suggestion.
+            let ms = digits.parse::<f64>().unwrap_or(0.0) * unit_ms as f64;
+            let help = format!(
+                "durations count whole milliseconds: write `{}ms` or `{}ms`",
+                ms.floor() as u64,
+                ms.ceil() as u64
+            );
+            Err(invalid(
+                span,
+                format!("duration `{text}` is not a whole number of milliseconds"),
+                "finer than a millisecond",
+                Some(help),
+            ))
+        }
+        Err(DurationError::Overflow) => Err(invalid(
+            span,
+            format!("duration `{text}` is out of range"),
+            "too long",
+            Some(format!("the longest duration is {}ms", u64::MAX)),
+        )),
+    }
+}
+
+pub(crate) fn binary_op(text: &str) -> Option<BinaryOp> {
     Some(match text {
         "+" => BinaryOp::Add,
         "-" => BinaryOp::Sub,

@@ -8,7 +8,8 @@
 //! and the checker still sees everything else.
 
 mod errors;
-mod lexer;
+mod fast;
+pub(crate) mod lexer;
 mod lower;
 mod split;
 
@@ -34,6 +35,17 @@ const MAX_NESTING: usize = 64;
 /// (`crate::source::FileId`); callers parsing other files move them with
 /// [`Diagnostic::in_file`].
 pub fn parse(source: &str) -> (ast::File, Vec<Diagnostic>) {
+    parse_with(source, true)
+}
+
+/// [`parse`] without the fast path: every statement goes through the pest grammar. The
+/// two must agree on every input; tests compare them.
+#[doc(hidden)]
+pub fn parse_pest_only(source: &str) -> (ast::File, Vec<Diagnostic>) {
+    parse_with(source, false)
+}
+
+fn parse_with(source: &str, fast: bool) -> (ast::File, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     if u32::try_from(source.len()).is_err() {
         diags.push(Diagnostic::new(
@@ -58,6 +70,7 @@ pub fn parse(source: &str) -> (ast::File, Vec<Diagnostic>) {
         src: source,
         toks: &toks,
         diags: &mut diags,
+        fast,
     };
     let mut file = ast::File {
         comments,
@@ -85,6 +98,8 @@ struct Parse<'a> {
     src: &'a str,
     toks: &'a [Tok],
     diags: &'a mut Vec<Diagnostic>,
+    /// Try the fast path ([`fast`]) on statements before pest.
+    fast: bool,
 }
 
 impl Parse<'_> {
@@ -135,6 +150,7 @@ impl Parse<'_> {
                 let entry = pairs.next()?;
                 let mut lower = lower::Lower {
                     base: span.start,
+                    toks: self.toks,
                     diags: self.diags,
                     too_deep: false,
                 };
@@ -262,15 +278,22 @@ impl Parse<'_> {
         for piece in &w.body {
             match *piece {
                 BodyPiece::Stmt(range) => {
-                    let stmt = self.piece(
-                        range,
-                        Rule::stmt_only,
-                        PieceKind::Statement,
-                        |lower, entry| {
-                            let inner = entry.into_inner().next()?;
-                            lower.stmt(inner)
-                        },
-                    );
+                    let quick = if self.fast {
+                        fast::stmt(self.src, self.toks, range.start, range.end)
+                    } else {
+                        None
+                    };
+                    let stmt = quick.or_else(|| {
+                        self.piece(
+                            range,
+                            Rule::stmt_only,
+                            PieceKind::Statement,
+                            |lower, entry| {
+                                let inner = entry.into_inner().next()?;
+                                lower.stmt(inner)
+                            },
+                        )
+                    });
                     match stmt {
                         Some(s) => body.push(s),
                         None => {
