@@ -1,6 +1,6 @@
 //! Building a generated workflow into a native executable: writes the generated crate to a
 //! stable cache path, reuses the Flow workspace's lock file and one shared target directory
-//! (so a warm build compiles only the generated crate), and runs cargo offline.
+//! (so a warm build compiles only the generated crate), and runs cargo, which needs no network once the crates are cached.
 //!
 //! This module is the CLI edge's: it writes files and spawns cargo. The compiler core
 //! (parse, check, codegen) does no I/O.
@@ -181,8 +181,10 @@ pub fn build(layout: &Layout, request: &BuildRequest<'_>) -> Result<Built, Build
         .arg(crate_dir.join("Cargo.toml"))
         .arg("--target-dir")
         .arg(&target_dir)
-        .arg("--message-format=json-diagnostic-rendered-ansi")
-        .arg("--offline");
+        .arg("--message-format=json-diagnostic-rendered-ansi");
+    // No `--offline`: with the workspace's lock file copied in and the crates already in
+    // cargo's cache, cargo makes no network request; on a fresh machine it downloads the
+    // runtime's dependencies once, which `--offline` would refuse.
     if request.release {
         cmd.arg("--release");
     }
