@@ -8,7 +8,10 @@ pub mod build;
 pub mod check;
 pub mod codegen;
 pub mod diagnostics;
+pub mod fmt;
 pub mod graph;
+#[cfg(feature = "lsp")]
+pub mod lsp;
 pub mod prelude;
 pub mod render;
 pub mod source;

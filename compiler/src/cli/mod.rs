@@ -4,7 +4,9 @@
 mod build;
 mod check;
 mod explain;
+mod fmt;
 mod fs;
+mod lsp;
 mod templates;
 
 use std::process::ExitCode;
@@ -37,6 +39,10 @@ enum Command {
     Templates,
     /// Start a new strategy from a template.
     New(templates::NewArgs),
+    /// Rewrite files in the canonical layout (`--check`: only list those that would change).
+    Fmt(fmt::Args),
+    /// Run the language server on stdin/stdout (for editors).
+    Lsp(lsp::Args),
 }
 
 /// Exit status for bad arguments or unreadable input (TOOLCHAIN.md).
@@ -61,5 +67,7 @@ pub fn main() -> ExitCode {
         Command::Graph(args) => build::graph(args),
         Command::Templates => templates::list(),
         Command::New(args) => templates::new(args),
+        Command::Fmt(args) => fmt::run(args),
+        Command::Lsp(args) => lsp::run(args),
     }
 }
