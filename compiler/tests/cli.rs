@@ -119,7 +119,7 @@ fn explain_knows_every_code() {
         assert_eq!(o.status.code(), Some(0), "{code}");
         let text = String::from_utf8_lossy(&o.stdout);
         assert!(text.starts_with(code.as_str()), "{text}");
-        assert!(text.contains("For example"), "{text}");
+        assert!(text.contains("This is wrong"), "{text}");
     }
     let o = flowc(&["explain", "e0200"]);
     assert_eq!(o.status.code(), Some(0));

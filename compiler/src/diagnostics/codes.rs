@@ -124,28 +124,41 @@ impl std::fmt::Display for Code {
 }
 
 impl Explanation {
-    /// The explanation as plain text for a terminal.
+    /// The explanation as plain text for a terminal, wrapped at 80 columns.
     pub fn render(&self, code: Code) -> String {
         let indent = |text: &str| -> String {
             text.lines()
-                .map(|l| {
-                    if l.is_empty() {
-                        "\n".to_owned()
-                    } else {
-                        format!("    {l}\n")
-                    }
-                })
+                .map(|l| if l.is_empty() { "\n".to_owned() } else { format!("    {l}\n") })
                 .collect()
         };
         format!(
-            "{code}: {title}\n\n{meaning}\n\nFor example:\n\n{wrong}\n{fix}\n\n{fixed}",
+            "{code}: {title}\n\n{meaning}\n\nThis is wrong:\n\n{wrong}\n{fix}\n\n{fixed}",
             title = self.title,
-            meaning = self.meaning,
+            meaning = wrap(self.meaning, 80),
             wrong = indent(self.wrong),
-            fix = self.fix,
+            fix = wrap(self.fix, 80),
             fixed = indent(self.fixed),
         )
     }
+}
+
+/// Greedy word wrapping (the texts are plain sentences).
+fn wrap(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if line > 0 && line + 1 + len > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += len;
+    }
+    out
 }
 
 fn explanation(code: Code) -> Explanation {

@@ -699,6 +699,12 @@ fn invalid(span: Span, message: String, label: &str, help: Option<String>) -> Di
 /// A number literal's value, with an optional unit suffix making it a duration; an
 /// invalid literal (E0402) as the error.
 pub(crate) fn number_literal(text: &str, span: Span) -> Result<ExprKind, Diagnostic> {
+    // The common case first: plain decimal digits (a node's `period: 14`).
+    if text.len() < 20 && text.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(n) = text.parse::<u64>() {
+            return Ok(ExprKind::Int(n));
+        }
+    }
     let num = split_number(text);
     let digits: String = text[..num.end].chars().filter(|&c| c != '_').collect();
     let suffix = &text[num.end..];
