@@ -99,3 +99,52 @@ fn every_code_has_a_case() {
         );
     }
 }
+
+/// A 10,000-node chain checks without deep recursion (test threads have small stacks),
+/// and closing it into a ring gives one cycle naming every node.
+#[test]
+fn ten_thousand_deep_chains_and_rings() {
+    use std::fmt::Write as _;
+    let n = 10_000;
+    let mut chain =
+        String::from("workflow chain {\n    node n0 = binance.price(pair: \"BTCUSDT\")\n");
+    let mut ring = String::from("workflow ring {\n");
+    let _ = writeln!(
+        ring,
+        "    node n0 = ta.sma(input: n{}.value, period: 2)",
+        n - 1
+    );
+    for i in 1..n {
+        let port = if i == 1 { "price" } else { "value" };
+        let _ = writeln!(
+            chain,
+            "    node n{i} = ta.sma(input: n{}.{port}, period: 2)",
+            i - 1
+        );
+        let _ = writeln!(
+            ring,
+            "    node n{i} = ta.sma(input: n{}.value, period: 2)",
+            i - 1
+        );
+    }
+    let _ = writeln!(chain, "    output last = n{}.value\n}}", n - 1);
+    let _ = writeln!(ring, "    output last = n{}.value\n}}", n - 1);
+
+    let analysis = flow_compiler::analyze("chain.flow", &chain, &mut flow_compiler::check::NoFiles);
+    assert!(analysis.diagnostics.is_empty());
+    let graph = &analysis.graphs[0];
+    assert_eq!(graph.stages.len(), n);
+    assert_eq!(graph.nodes[n - 1].name, format!("n{}", n - 1));
+
+    let analysis = flow_compiler::analyze("ring.flow", &ring, &mut flow_compiler::check::NoFiles);
+    assert_eq!(analysis.diagnostics.len(), 1);
+    let cycle = &analysis.diagnostics[0];
+    assert_eq!(cycle.code, flow_compiler::diagnostics::Code::E0300);
+    assert!(
+        cycle
+            .message
+            .starts_with(&format!("cycle: n0 -> n{} -> n{}", n - 1, n - 2))
+    );
+    assert!(cycle.message.ends_with("n1 -> n0"));
+    assert_eq!(cycle.secondary.len(), n - 1);
+}

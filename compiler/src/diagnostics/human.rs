@@ -13,6 +13,9 @@ use super::{Diagnostic, Severity};
 use crate::source::{FileId, Sources};
 use crate::span::Span;
 
+/// Secondary labels drawn per diagnostic; the rest are counted in a note.
+const MAX_LABELS: usize = 24;
+
 /// How to draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Style {
@@ -93,7 +96,9 @@ impl Report {
             clamp(sources, d.file, d.primary.span),
         )];
         let mut notes = Vec::new();
-        for label in &d.secondary {
+        // miette's layout grows faster than linearly with the labels of one snippet; a
+        // cycle through a whole generated flow would take seconds to draw.
+        for label in d.secondary.iter().take(MAX_LABELS) {
             let file = d.label_file(label);
             let at = clamp(sources, file, label.span);
             if file == d.file {
@@ -108,6 +113,19 @@ impl Report {
                     notes: Vec::new(),
                 });
             }
+        }
+        if d.secondary.len() > MAX_LABELS {
+            notes.push(Report {
+                header: format!(
+                    "note: {} more places are labelled; `--format json` lists them all",
+                    d.secondary.len() - MAX_LABELS
+                ),
+                severity: miette::Severity::Advice,
+                help: None,
+                source: named_source(sources, d.file),
+                labels: Vec::new(),
+                notes: Vec::new(),
+            });
         }
         Report {
             header: format!("{}[{}]: {}", d.severity.as_str(), d.code, d.message),
