@@ -557,6 +557,24 @@ fn used_files_come_from_disk_or_from_open_buffers() {
     // The dependent document is re-published with its own (unchanged) version.
     let diags = c.diagnostics(&main_uri, 1);
     assert!(diags.iter().any(|d| d["code"] == "E0104"), "{diags:?}");
+
+    // A used file that does not parse: its errors are summarised at the `use`.
+    c.change(&lib_uri, 2, "extern node my.double(x: f64 -> (y: f64)\n");
+    let lib_diags = c.diagnostics(&lib_uri, 2);
+    assert!(
+        lib_diags.iter().any(|d| d["code"] == "E0001"),
+        "{lib_diags:?}"
+    );
+    let diags = c.diagnostics(&main_uri, 1);
+    let summary = diags
+        .iter()
+        .find(|d| d["range"]["start"] == pos(main, "\"lib.flow\"", 0))
+        .unwrap_or_else(|| panic!("a summary at the use: {diags:?}"));
+    assert_eq!(summary["severity"], 1);
+    assert_eq!(
+        summary["relatedInformation"][0]["location"]["uri"],
+        lib_uri.as_str()
+    );
     assert_eq!(c.shutdown(), Some(0));
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -466,6 +466,133 @@ mod tests {
         );
     }
 
+    struct NoFiles;
+
+    impl Vfs for NoFiles {
+        fn read(&self, path: &std::path::Path) -> Result<String, String> {
+            Err(format!("no file `{}`", path.display()))
+        }
+    }
+
+    /// Runs a session in memory: `messages` in, everything the server sent out.
+    fn session(messages: Vec<Message>) -> (Exit, Vec<Message>) {
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || serve(&server, &NoFiles, Config::default()));
+        for m in messages {
+            client.sender.send(m).expect("the server is listening");
+        }
+        let exit = handle.join().expect("the server does not panic");
+        (exit, client.receiver.try_iter().collect())
+    }
+
+    fn request(id: i32, method: &str, params: Value) -> Message {
+        Request {
+            id: id.into(),
+            method: method.to_owned(),
+            params,
+        }
+        .into()
+    }
+
+    fn notification(method: &str, params: Value) -> Message {
+        Notification::new(method.to_owned(), params).into()
+    }
+
+    fn result(out: &[Message], id: i32) -> Value {
+        out.iter()
+            .find_map(|m| match m {
+                Message::Response(r) if r.id == id.into() => r.response_result.clone().ok(),
+                _ => None,
+            })
+            .unwrap_or(Value::Null)
+    }
+
+    #[test]
+    fn the_prelude_is_a_virtual_document_when_not_on_disk() {
+        let text =
+            "workflow w {\n    node px = binance.price(pair: \"X\")\n    output o = px.price\n}\n";
+        let uri = "untitled:a";
+        let at = |line: u32, character: u32| serde_json::json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+        let (exit, out) = session(vec![
+            request(1, "initialize", serde_json::json!({"capabilities": {}})),
+            notification("initialized", serde_json::json!({})),
+            notification(
+                "textDocument/didOpen",
+                serde_json::json!({"textDocument": {"uri": uri, "languageId": "flow", "version": 1, "text": text}}),
+            ),
+            request(2, "textDocument/definition", at(1, 20)),
+            request(3, "flow/prelude", Value::Null),
+            request(4, "textDocument/definition", at(2, 19)),
+            request(5, "shutdown", Value::Null),
+            notification("exit", Value::Null),
+        ]);
+        assert_eq!(exit, Exit::Clean);
+        let def = result(&out, 2);
+        assert_eq!(def["uri"], PRELUDE_URI);
+        let line = def["range"]["start"]["line"].as_u64().unwrap_or(0) as usize;
+        let prelude = result(&out, 3);
+        let prelude = prelude.as_str().unwrap_or("");
+        assert!(
+            prelude
+                .lines()
+                .nth(line)
+                .is_some_and(|l| l.contains("binance.price("))
+        );
+        // `px.price` at the port: its declaration in the prelude.
+        let def = result(&out, 4);
+        assert_eq!(def["uri"], PRELUDE_URI);
+        assert_eq!(def["range"]["start"]["line"].as_u64(), Some(line as u64));
+    }
+
+    #[test]
+    fn a_burst_of_changes_is_analyzed_once_for_the_last_version() {
+        let uri = "untitled:b";
+        let (server, client) = Connection::memory();
+        let handle = std::thread::spawn(move || serve(&server, &NoFiles, Config::default()));
+        let send = |m: Message| client.sender.send(m).expect("the server is listening");
+        send(request(
+            1,
+            "initialize",
+            serde_json::json!({"capabilities": {}}),
+        ));
+        send(notification(
+            "textDocument/didOpen",
+            serde_json::json!({"textDocument": {"uri": uri, "languageId": "flow", "version": 1, "text": ""}}),
+        ));
+        for v in 2..=20 {
+            let text = if v == 20 {
+                "workflow w { output o = x }"
+            } else {
+                "workflow w {"
+            };
+            send(notification(
+                "textDocument/didChange",
+                serde_json::json!({"textDocument": {"uri": uri, "version": v}, "contentChanges": [{"text": text}]}),
+            ));
+        }
+        let mut published = Vec::new();
+        let mut last = Value::Null;
+        while published.last() != Some(&20) {
+            let m = client
+                .receiver
+                .recv_timeout(std::time::Duration::from_secs(20))
+                .expect("diagnostics for the last version");
+            if let Message::Notification(n) = m
+                && n.method == "textDocument/publishDiagnostics"
+            {
+                published.push(n.params["version"].as_i64().unwrap_or(-1));
+                last = n.params;
+            }
+        }
+        send(request(2, "shutdown", Value::Null));
+        send(notification("exit", Value::Null));
+        assert_eq!(handle.join().ok(), Some(Exit::Clean));
+        // Publications come in version order (how many depends on how fast the changes
+        // arrive), and the last one is of the final text (E0105: `x` is unknown).
+        assert!(published.windows(2).all(|w| w[0] < w[1]), "{published:?}");
+        assert_eq!(last["diagnostics"][0]["code"], "E0105");
+    }
+
     #[test]
     fn incremental_edits_apply() {
         let r = lsp::Range::new(lsp::Position::new(0, 1), lsp::Position::new(1, 0));

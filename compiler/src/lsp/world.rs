@@ -213,12 +213,13 @@ pub fn analyze_document(
                 used: &analysis.used,
             },
         );
-        let diagnostics = analysis
+        let mut diagnostics: Vec<Diagnostic> = analysis
             .diagnostics
             .iter()
             .filter(|d| d.file == FileId::ROOT)
             .cloned()
             .collect();
+        diagnostics.extend(use_summaries(&analysis));
         (analysis, library, diagnostics)
     };
     for (id, file) in analysis.sources.iter() {
@@ -240,6 +241,74 @@ pub fn analyze_document(
         uris,
         diagnostics,
     }
+}
+
+/// One error at a `use` for each `use`d file with errors. Those errors belong to the other
+/// file (and show there when it is open), but they also keep this document from building,
+/// so it must not look clean: the summary names them, each as related information.
+fn use_summaries(analysis: &Analysis) -> Vec<Diagnostic> {
+    let uses: Vec<&ast::Use> = analysis
+        .ast
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            ast::Item::Use(u) => Some(u),
+            _ => None,
+        })
+        .collect();
+    let Some(&first_use) = uses.first() else {
+        return Vec::new();
+    };
+    let root_name = analysis
+        .sources
+        .get(FileId::ROOT)
+        .map(|f| f.name.clone())
+        .unwrap_or_default();
+    let dir = Path::new(&root_name).parent().unwrap_or(Path::new(""));
+    let mut by_file: Vec<(FileId, Vec<&Diagnostic>)> = Vec::new();
+    for d in analysis.diagnostics.iter().filter(|d| d.is_error()) {
+        if d.file == FileId::ROOT || d.file == FileId::PRELUDE {
+            continue;
+        }
+        match by_file.iter_mut().find(|(f, _)| *f == d.file) {
+            Some((_, list)) => list.push(d),
+            None => by_file.push((d.file, vec![d])),
+        }
+    }
+    let mut out = Vec::new();
+    for (file, errors) in by_file {
+        let Some(name) = analysis.sources.get(file).map(|f| f.name.clone()) else {
+            continue;
+        };
+        // The `use` that loaded the file; a file reached through another file is
+        // reported at the first `use`.
+        let at = uses
+            .iter()
+            .find(|u| normalize(&dir.join(&u.path.value)).display().to_string() == name)
+            .copied()
+            .unwrap_or(first_use);
+        let shown = Path::new(&name)
+            .file_name()
+            .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
+        let first = errors[0];
+        let count = errors.len();
+        let mut d = Diagnostic::new(
+            first.code,
+            format!(
+                "`{shown}` has {count} error{}, the first: {}",
+                if count == 1 { "" } else { "s" },
+                first.message
+            ),
+            at.path.span,
+            "this file has errors",
+        )
+        .with_help(format!("fix them in `{name}`"));
+        for e in errors {
+            d = d.with_label_in(file, e.primary.span, e.message.clone());
+        }
+        out.push(d);
+    }
+    out
 }
 
 /// Whether the snapshot read the file at `path` (through `use`).
