@@ -103,7 +103,7 @@ fn json_format_has_the_contract_fields() {
     }
     assert_eq!(first["code"], "E0300");
     assert_eq!(first["message"], "cycle: a -> b -> a");
-    assert_eq!(first["labels"][0]["message"], "`b` reads `a` here");
+    assert_eq!(first["labels"][0]["message"], "b reads a here");
     assert_eq!(first["span"]["line"], 2);
     assert_eq!(first["span"]["column"], 28);
     for line in err.lines() {

@@ -877,9 +877,9 @@ fn cycle_diagnostic(cycle: &[u32], names: &Names<'_>, edges: &[Edge]) -> Diagnos
     let message = format!("cycle: {}", path.join(" -> "));
     let label = |r: u32, s: u32| {
         if r == s {
-            format!("`{}` reads itself here", name(r))
+            format!("{} reads itself here", name(r))
         } else {
-            format!("`{}` reads `{}` here", name(r), name(s))
+            format!("{} reads {} here", name(r), name(s))
         }
     };
     let (r0, s0) = hops[0];

@@ -700,10 +700,11 @@ fn invalid(span: Span, message: String, label: &str, help: Option<String>) -> Di
 /// invalid literal (E0402) as the error.
 pub(crate) fn number_literal(text: &str, span: Span) -> Result<ExprKind, Diagnostic> {
     // The common case first: plain decimal digits (a node's `period: 14`).
-    if text.len() < 20 && text.bytes().all(|b| b.is_ascii_digit()) {
-        if let Ok(n) = text.parse::<u64>() {
-            return Ok(ExprKind::Int(n));
-        }
+    if text.len() < 20
+        && text.bytes().all(|b| b.is_ascii_digit())
+        && let Ok(n) = text.parse::<u64>()
+    {
+        return Ok(ExprKind::Int(n));
     }
     let num = split_number(text);
     let digits: String = text[..num.end].chars().filter(|&c| c != '_').collect();
@@ -757,13 +758,13 @@ pub(crate) fn number_literal(text: &str, span: Span) -> Result<ExprKind, Diagnos
                     .to_owned(),
             )
         };
-        let suffix_span = Span::new(span.start as usize + num.end, span.end as usize);
+        // The whole literal, as rustc marks a literal with an invalid suffix.
         let label = if help.starts_with("numbers") {
-            "not a decimal number"
+            "not a decimal number".to_owned()
         } else {
-            "unknown unit"
+            format!("unknown unit `{suffix}`")
         };
-        return Err(invalid(suffix_span, message, label, Some(help)));
+        return Err(invalid(span, message, &label, Some(help)));
     };
     match duration_millis(&digits, unit_ms) {
         Ok(ms) => Ok(ExprKind::Duration(ms)),
