@@ -201,12 +201,13 @@ proptest! {
     }
 }
 
-/// Every prefix of every valid case (sampled evenly for long files) goes through the
-/// front end without a panic.
+/// Every prefix of every valid case file and example (and a few hundred of the
+/// prelude's) goes through the front end without a panic.
 #[test]
 fn every_truncation_of_valid_files_never_panics() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut files = vec![root.join("runtime/prelude.flow")];
+    let prelude = root.join("runtime/prelude.flow");
+    let mut files = vec![prelude.clone()];
     for dir in [
         "tests/cases/syntax/ok",
         "tests/cases/check/ok",
@@ -225,10 +226,19 @@ fn every_truncation_of_valid_files_never_panics() {
         let boundaries: Vec<usize> = (0..=text.len())
             .filter(|&i| text.is_char_boundary(i))
             .collect();
-        // Debug builds parse slowly: a few hundred prefixes a file, the whole file included.
+        // Every prefix goes through parse and check; a few hundred of them (and the whole
+        // file) also through the differential comparison and the renderers, which are
+        // slow in debug builds.
         let step = (boundaries.len() / 300).max(1);
-        for &end in boundaries.iter().step_by(step) {
-            front_end(&text[..end]);
+        for (k, &end) in boundaries.iter().enumerate() {
+            let prefix = &text[..end];
+            if k % step == 0 {
+                front_end(prefix);
+            } else if path != prelude {
+                // The prelude is long and all declarations, which pest parses slowly in
+                // debug builds: only its sampled prefixes run.
+                let _ = flow_compiler::analyze("fuzz.flow", prefix, &mut NoFiles);
+            }
         }
         front_end(&text);
     }
