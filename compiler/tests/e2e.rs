@@ -259,3 +259,47 @@ fn independent_io_nodes_of_a_stage_run_concurrently() {
         "one tick of 8 × 50 ms requests took {ms} ms"
     );
 }
+
+#[test]
+fn large_flows_split_into_stage_methods_and_run() {
+    // 300 nodes: past the split threshold, so the tick calls one method per stage. A chain
+    // of 100 conditions (100 stages) beside 199 independent ones (one wide stage).
+    let mut source =
+        String::from("workflow e2e_large {\n    node px = binance.price(pair: \"BTCUSDT\")\n");
+    source.push_str("    node c0 = cond.threshold(value: px.price, min: 1)\n");
+    source.push_str("    node c1 = cond.and(a: c0.pass, b: true)\n");
+    for i in 2..100 {
+        source.push_str(&format!(
+            "    node c{i} = cond.and(a: c{}.out, b: true)\n",
+            i - 1
+        ));
+    }
+    for i in 0..199 {
+        source.push_str(&format!(
+            "    node w{i} = cond.threshold(value: px.price, min: {i})\n"
+        ));
+    }
+    source.push_str("    output chained = c99.out\n    output wide = w198.pass\n}\n");
+    let analysis =
+        flow_compiler::analyze("large.flow", &source, &mut flow_compiler::check::NoFiles);
+    let graph = &analysis.graphs[0];
+    assert_eq!(graph.nodes.len(), 300);
+    let rust = flow_compiler::codegen::emit(graph, &flow_compiler::codegen::Config::default());
+    assert!(
+        rust.contains("async fn stage_100("),
+        "split into stage methods"
+    );
+
+    let exe = build_flow(&source);
+    let out = run(&exe, &["--events", "-", "--ticks", "2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let events = events(&out);
+    let done: Vec<_> = events
+        .iter()
+        .filter(|e| e["type"] == "execution_completed")
+        .collect();
+    assert_eq!(done.len(), 2);
+    assert_eq!(done[0]["results"]["chained"], true);
+    assert_eq!(done[0]["results"]["wide"], true);
+    assert_eq!(node_events(&events, "node_completed", "c99").len(), 2);
+}

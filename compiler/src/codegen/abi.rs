@@ -136,25 +136,60 @@ pub(super) fn stage_marker(text: &str) -> TokenStream {
     quote!(#marker!(#text);)
 }
 
-/// Rewrites marker statements in formatted source into comments.
+/// Rewrites marker statements in formatted source into comments. prettyplease puts a short
+/// marker on one line and wraps a long one (`__flow_comment!(` / the literal / `);`), so a
+/// marker is collected until its closing `);` before its literal is read back.
 pub(super) fn markers_to_comments(text: &str) -> String {
-    let prefix = format!("{MARKER}!(");
+    let opener = format!("{MARKER}!(");
     let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
         let trimmed = line.trim_start();
-        if let Some(rest) = trimmed.strip_prefix(&prefix)
-            && let Some(literal) = rest.strip_suffix(");")
-            && let Ok(syn::Lit::Str(s)) = syn::parse_str::<syn::Lit>(literal)
-        {
-            let indent = &line[..line.len() - trimmed.len()];
-            out.push_str(indent);
-            out.push_str("// ");
-            out.push_str(&s.value());
+        let Some(rest) = trimmed.strip_prefix(&opener) else {
+            out.push_str(line);
             out.push('\n');
             continue;
+        };
+        let mut call = rest.to_owned();
+        while !call.trim_end().ends_with(");") {
+            match lines.next() {
+                Some(next) => call.push_str(next.trim()),
+                None => break,
+            }
         }
-        out.push_str(line);
+        let literal = call
+            .trim_end()
+            .trim_end_matches(");")
+            .trim()
+            .trim_end_matches(',');
+        let indent = &line[..line.len() - trimmed.len()];
+        match syn::parse_str::<syn::LitStr>(literal) {
+            Ok(s) => {
+                out.push_str(indent);
+                out.push_str("// ");
+                out.push_str(&s.value());
+            }
+            // Never reached for markers the generator wrote; keep the text compilable anyway.
+            Err(_) => {
+                out.push_str(indent);
+                out.push_str("// (stage)");
+            }
+        }
         out.push('\n');
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_and_wrapped_markers_become_comments() {
+        let text = "fn f() {\n    __flow_comment!(\"Stage 0: a\");\n    __flow_comment!(\n        \"Stage 1: b, c\",\n    );\n    x();\n}\n";
+        assert_eq!(
+            markers_to_comments(text),
+            "fn f() {\n    // Stage 0: a\n    // Stage 1: b, c\n    x();\n}\n"
+        );
+    }
 }

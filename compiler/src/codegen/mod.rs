@@ -14,8 +14,9 @@
 //! reported by `parse` or `check`.
 
 mod abi;
+mod api;
 mod expr;
-mod names;
+pub(crate) mod names;
 mod schedule;
 
 use proc_macro2::TokenStream;
@@ -23,6 +24,7 @@ use quote::{format_ident, quote};
 
 use crate::graph::{CheckedGraph, NodeId, ParamId, PrevId, Type};
 
+pub use api::params_api;
 pub use schedule::schedule_text;
 
 /// How to generate.
@@ -151,7 +153,7 @@ impl Gen<'_> {
         let params = self.params_items();
         let outputs = self.outputs_struct();
         let metas = self.metas();
-        let tick = self.tick_fn();
+        let (tick, tick_items) = self.tick_fn();
         let workflow_impl = abi::workflow_impl(self);
         let main = if self.cfg.main {
             abi::main_fn(rt)
@@ -194,6 +196,7 @@ impl Gen<'_> {
                 #tick
             }
 
+            #tick_items
             #workflow_impl
             #main
         }
@@ -244,8 +247,9 @@ impl Gen<'_> {
         }
     }
 
-    /// The `tick` method, and for split flows the per-stage methods it calls.
-    fn tick_fn(&self) -> TokenStream {
+    /// The `tick` method (with, for split flows, the per-stage methods it calls), and the
+    /// module-level items it needs (the split form's `Values` struct).
+    fn tick_fn(&self) -> (TokenStream, TokenStream) {
         let rt = self.rt;
         let outputs = self.outputs_value(if self.split() {
             Storage::Struct
@@ -264,14 +268,15 @@ impl Gen<'_> {
                 .iter()
                 .enumerate()
                 .map(|(i, s)| self.stage(i, s, Storage::Locals));
-            quote! {
+            let tick = quote! {
                 /// Runs one tick: every stage in order, then the `prev` cells and the outputs.
                 pub async fn tick(&mut self, cx: &#rt::Ctx, t: &#rt::Tick) -> Outputs {
                     #(#stages)*
                     #prevs
                     #outputs
                 }
-            }
+            };
+            (tick, TokenStream::new())
         } else {
             let value_fields = self.g.nodes.iter().map(|n| {
                 let field = names::prefixed("v_", &n.name);
@@ -297,7 +302,7 @@ impl Gen<'_> {
                 let name = format_ident!("stage_{}", i);
                 quote!(self.#name(cx, t, vals).await;)
             });
-            quote! {
+            let tick = quote! {
                 /// Runs one tick: every stage in order, then the `prev` cells and the outputs.
                 pub async fn tick(&mut self, cx: &#rt::Ctx, t: &#rt::Tick) -> Outputs {
                     let mut vals = Values { #(#value_init,)* };
@@ -307,13 +312,12 @@ impl Gen<'_> {
                     #outputs
                 }
                 #(#stage_fns)*
-            }
-            .into_iter()
-            .chain(quote! {
+            };
+            let values = quote! {
                 /// Node values of one tick, for flows split into one method per stage.
                 struct Values { #(#value_fields,)* }
-            })
-            .collect()
+            };
+            (tick, values)
         }
     }
 
