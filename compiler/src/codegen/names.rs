@@ -22,7 +22,7 @@ const NOT_RAW: &[&str] = &["crate", "self", "Self", "super", "_"];
 
 /// A Rust identifier for a Flow name that appears as-is in generated APIs (params, outputs,
 /// ports, kind path segments): raw when it is a keyword, suffixed with `_` when it cannot be.
-pub(super) fn public(name: &str) -> Ident {
+pub(crate) fn public(name: &str) -> Ident {
     if NOT_RAW.contains(&name) {
         Ident::new(&format!("{name}_"), Span::call_site())
     } else if KEYWORDS.contains(&name) {
