@@ -361,7 +361,11 @@ impl<'a, 'n> Typer<'a, 'n> {
                 } else {
                     "param"
                 };
+                let lower = first.name.to_ascii_lowercase();
                 let help = match suggestion {
+                    _ if lower == "true" || lower == "false" => {
+                        Some(format!("the booleans are written `{lower}`"))
+                    }
                     Some(s) => Some(format!("did you mean `{s}`?")),
                     None if matches!(self.place, Place::Literal(_)) => Some(format!(
                         "{} may use only literals and `inf`",

@@ -943,7 +943,7 @@ fn build_graph(
     param_defaults: Vec<Option<Expr>>,
     output_values: Vec<Option<Expr>>,
     mut prevs: Vec<Prev>,
-    reads: Reads,
+    mut reads: Reads,
     deps: &[Vec<u32>],
     order: order::Order,
     schedule: Schedule,
@@ -1006,7 +1006,7 @@ fn build_graph(
             deps: node_deps,
             stage,
             used_outputs: {
-                let mut used = reads.used_outputs[o].clone();
+                let mut used = std::mem::take(&mut reads.used_outputs[o]);
                 used.sort_unstable();
                 used
             },

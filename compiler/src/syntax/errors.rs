@@ -93,6 +93,14 @@ impl Failure<'_> {
         self.toks.get(i).copied()
     }
 
+    /// The number just before `tok`, if that is what precedes it.
+    fn number_before(&self, tok: Option<Tok>) -> Option<&str> {
+        let tok = tok?;
+        let i = self.toks.partition_point(|t| t.start < tok.start);
+        let prev = self.tok(i.checked_sub(1)?)?;
+        (prev.kind == TokKind::Number).then(|| prev.text(self.src))
+    }
+
     /// The text of the token after `tok`.
     fn next_text(&self, tok: Option<Tok>) -> &str {
         let Some(tok) = tok else { return "" };
@@ -257,6 +265,17 @@ impl Failure<'_> {
         {
             return Some(format!(
                 "to declare a node, write `node {found_text} = KIND(...)` on its own line"
+            ));
+        }
+        if found_text == "'" {
+            return Some("strings are written in double quotes, as in `\"BTCUSDT\"`".to_owned());
+        }
+        if found_kind == Some(TokKind::Ident)
+            && let Some(unit) = super::lower::unit_suggestion(found_text)
+            && let Some(number) = self.number_before(found)
+        {
+            return Some(format!(
+                "write `{number}{unit}`: the unit goes right after the number"
             ));
         }
         if found_text == "&&" || found_text == "&" {

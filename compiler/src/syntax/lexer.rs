@@ -17,7 +17,8 @@ pub(crate) enum TokKind {
     Doc,
     /// A `//` comment line (also `////`).
     Comment,
-    /// Punctuation: one character, or `->`, `<=`, `>=`, `==`, `!=`.
+    /// Punctuation: one character, or `->`, `<=`, `>=`, `==`, `!=` (and `&&`, `||`, which
+    /// only appear in mistakes, to name them whole).
     Punct,
     /// A character that starts no token of the language.
     Unknown,
@@ -113,7 +114,7 @@ pub(crate) fn lex(src: &str) -> Vec<Tok> {
             _ if b.is_ascii_punctuation() => {
                 let two = bytes.get(i..i + 2);
                 i += match two {
-                    Some(b"->" | b"<=" | b">=" | b"==" | b"!=") => 2,
+                    Some(b"->" | b"<=" | b">=" | b"==" | b"!=" | b"&&" | b"||") => 2,
                     _ => 1,
                 };
                 TokKind::Punct
@@ -171,6 +172,9 @@ pub(crate) fn describe(tok: Option<Tok>, src: &str) -> String {
         TokKind::Str { .. } => "a string".to_owned(),
         TokKind::Doc => "a doc comment".to_owned(),
         TokKind::Comment => "a comment".to_owned(),
+        TokKind::Punct | TokKind::Unknown if text.chars().all(|c| !c.is_control()) => {
+            format!("`{text}`")
+        }
         TokKind::Punct | TokKind::Unknown => format!("`{}`", text.escape_debug()),
     }
 }

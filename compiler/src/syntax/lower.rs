@@ -858,7 +858,7 @@ fn unit_millis(unit: &str) -> Option<u64> {
 }
 
 /// The unit someone probably meant by a common spelling.
-fn unit_suggestion(unit: &str) -> Option<&'static str> {
+pub(crate) fn unit_suggestion(unit: &str) -> Option<&'static str> {
     Some(match unit.to_ascii_lowercase().as_str() {
         "msec" | "msecs" | "millis" | "millisecond" | "milliseconds" | "mls" => "ms",
         "sec" | "secs" | "second" | "seconds" | "sc" => "s",
