@@ -8,6 +8,7 @@ pub mod build;
 pub mod check;
 pub mod codegen;
 pub mod diagnostics;
+pub mod expand;
 pub mod fmt;
 pub mod graph;
 #[cfg(feature = "lsp")]

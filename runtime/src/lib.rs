@@ -64,7 +64,7 @@ pub mod __private {
     pub use crate::node::{Compute, Io, NodeError, NodeKind};
     pub use crate::nodes;
     pub use crate::policy::Policy;
-    pub use crate::run::{Workflow, main};
+    pub use crate::run::{Runner, Workflow, main};
     pub use crate::types;
     pub use crate::value::{Outputs, ParamError, ParamSpec, ParamValues, Value};
     pub use tokio;
@@ -72,3 +72,60 @@ pub mod __private {
 
 /// The source text of the node library's declarations (`extern node ...`).
 pub const PRELUDE: &str = include_str!("../prelude.flow");
+
+/// The `workflow!` macro: a Flow workflow written inside a Rust program, checked by the same
+/// front end as `flowc` and compiled with the same code generator.
+///
+/// It takes the language inline, as Rust tokens, or a file from the crate's manifest
+/// directory (`workflow!(file = "strategies/rsi.flow")`, rebuilt when the file changes).
+/// Each workflow becomes a module named after it holding:
+///
+/// - `Params` (one public field per param), `Params::new(..)` taking the params that have
+///   no default (in declaration order) and filling in the rest, and `Default` when every
+///   param has a default;
+/// - `Outputs` (one `Option` field per `output`) and `Workflow`, the workflow's state, with
+///   `Workflow::new(params)` and `Workflow::runner(params)`: a [`run::Runner`] that runs
+///   ticks or a replay in-process, with event subscribers and typed outputs per tick;
+/// - `main()`, which behaves exactly like the executable `flowc build` makes (same flags,
+///   modes, events, summary and exit codes), so `fn main() -> ExitCode { name::main() }`
+///   is a complete program.
+///
+/// Errors are reported on the tokens they are about, with the code, message, labels and
+/// help `flowc` shows; warnings (`W0001`, `W0002`) show as `deprecated` warnings on the
+/// token (the standard way for a macro to warn on stable Rust, so `#![deny(warnings)]`
+/// turns them into errors). An `extern node` declared in the macro can be implemented by
+/// a Rust type of the crate: `extern node my.signal(x: f64) -> (y: f64) = crate::MySignal`,
+/// where `MySignal` implements [`node::NodeKind`] (with `In`/`Out` structs whose fields are
+/// the ports) and [`node::Compute`] (or [`node::Io`] for `extern io node`).
+///
+/// ```
+/// use flow_runtime::workflow;
+///
+/// workflow! {
+///     /// Smooths a simulated price.
+///     workflow smooth {
+///         param period: i64 = 3
+///         node px = binance.price(pair: "BTCUSDT")
+///         node avg = ta.sma(input: px.price, period: period)
+///         output avg = avg.value
+///         output ready = avg.ready
+///     }
+/// }
+///
+/// // Typed params with their defaults, four simulated ticks, typed outputs per tick.
+/// let params = smooth::Params { period: 2, ..smooth::Params::default() };
+/// let mut runner = smooth::Workflow::runner(params).ticks(4).seed(7).quiet(true);
+/// let events = runner.events_channel();
+/// let (report, outputs) = runner.run_collect_blocking().expect("a simulated run starts");
+///
+/// assert_eq!(report.ticks, 4);
+/// assert_eq!(report.failed_ticks, 0);
+/// assert_eq!(outputs[0].ready, Some(false));
+/// assert_eq!(outputs[3].ready, Some(true));
+/// assert!(outputs[3].avg.is_some_and(|v| v > 0.0));
+/// // Every event of the run, as the executable's `--events` writes them.
+/// let first = events.try_iter().next().expect("events were sent");
+/// assert_eq!(first.json()["type"], "execution_started");
+/// ```
+#[cfg(feature = "macros")]
+pub use flow_macros::workflow;

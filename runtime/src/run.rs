@@ -178,6 +178,12 @@ struct ReplaySource {
 
 /// Runs a workflow in-process: the programmatic API behind [`main`].
 ///
+/// Two ways to start: [`Runner::new`] with a [`RunConfig`] (params as `NAME=VALUE` text or
+/// [`Runner::params`], as the executable does), or [`Runner::for_workflow`] with a workflow
+/// already built from typed params (what `workflow!`'s `Workflow::runner(params)` does). The
+/// builder methods ([`Runner::ticks`], [`Runner::seed`], [`Runner::replay_text`], ...) set
+/// the same things as the executable's flags.
+///
 /// ```ignore
 /// let mut runner = Runner::<MyWorkflow>::new(RunConfig { ticks: Some(10), ..RunConfig::default() });
 /// let events = runner.events_channel();
@@ -186,6 +192,9 @@ struct ReplaySource {
 pub struct Runner<W: Workflow> {
     config: RunConfig,
     params: Option<ParamValues>,
+    /// A workflow built by the caller; when absent, one is built from the params.
+    workflow: Option<W>,
+    on_outputs: Option<Box<dyn FnMut(&TickReport, &W::Outputs)>>,
     replay: Option<ReplaySource>,
     events: Events,
     stop: StopHandle,
@@ -207,6 +216,8 @@ impl<W: Workflow> Runner<W> {
         };
         Runner {
             params: None,
+            workflow: None,
+            on_outputs: None,
             replay: None,
             events: Events::new(W::NAME),
             stop: StopHandle::default(),
@@ -220,9 +231,69 @@ impl<W: Workflow> Runner<W> {
         }
     }
 
+    /// A runner for a workflow the caller built (e.g. `Workflow::new(params)` of generated
+    /// code, with typed params), with the default [`RunConfig`]: a simulated run, seed 0,
+    /// one tick for `schedule once` and until stopped for `schedule every` unless
+    /// [`Runner::ticks`] says otherwise. Params in the config are then ignored.
+    pub fn for_workflow(workflow: W) -> Self {
+        let mut runner = Runner::new(RunConfig::default());
+        runner.workflow = Some(workflow);
+        runner
+    }
+
     /// Typed param values (checked against the workflow's params when the run starts).
     pub fn params(mut self, values: ParamValues) -> Self {
         self.params = Some(values);
+        self
+    }
+
+    /// Runs `n` ticks (`--ticks N`); in replay, at most one per row.
+    pub fn ticks(mut self, n: u64) -> Self {
+        self.config.ticks = Some(n);
+        self
+    }
+
+    /// The seed of the simulated markets and of retry jitter (`--seed N`).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = seed;
+        self
+    }
+
+    /// The paper ledger's starting cash (`--cash AMOUNT`).
+    pub fn cash(mut self, cash: f64) -> Self {
+        self.config.cash = cash;
+        self
+    }
+
+    /// The fee on every paper fill, in basis points (`--fee-bps BPS`).
+    pub fn fee_bps(mut self, bps: f64) -> Self {
+        self.config.fee_bps = bps;
+        self
+    }
+
+    /// No node failures on stderr while the run goes (`--quiet`; a runner prints no
+    /// summary in any case, the caller has the report).
+    pub fn quiet(mut self, quiet: bool) -> Self {
+        self.config.quiet = quiet;
+        self
+    }
+
+    /// Replays an OHLCV CSV file, one tick per row (`--replay FILE.csv`).
+    pub fn replay_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config.mode = Mode::Replay;
+        self.config.replay = Some(path.into());
+        self
+    }
+
+    /// Changes anything else of the run's configuration.
+    pub fn configure(mut self, f: impl FnOnce(&mut RunConfig)) -> Self {
+        f(&mut self.config);
+        self
+    }
+
+    /// Calls `f` after every tick with the tick's report and its typed outputs.
+    pub fn on_outputs(mut self, f: impl FnMut(&TickReport, &W::Outputs) + 'static) -> Self {
+        self.on_outputs = Some(Box::new(f));
         self
     }
 
@@ -283,6 +354,26 @@ impl<W: Workflow> Runner<W> {
         new_runtime()?.block_on(self.run())
     }
 
+    /// Runs on a fresh current-thread tokio runtime and returns every tick's typed outputs
+    /// with the report, in tick order.
+    pub fn run_collect_blocking(mut self) -> Result<(RunReport, Vec<W::Outputs>), RunError>
+    where
+        W::Outputs: Clone + 'static,
+    {
+        let collected = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let sink = std::rc::Rc::clone(&collected);
+        let mut previous = self.on_outputs.take();
+        self.on_outputs = Some(Box::new(move |tick, outputs| {
+            if let Some(f) = previous.as_mut() {
+                f(tick, outputs);
+            }
+            sink.borrow_mut().push(outputs.clone());
+        }));
+        let report = self.run_blocking()?;
+        let outputs = std::mem::take(&mut *collected.borrow_mut());
+        Ok((report, outputs))
+    }
+
     /// [`Runner::run_full`] on a fresh current-thread tokio runtime.
     pub fn run_full_blocking(self) -> Result<(RunReport, W, Ctx), RunError> {
         new_runtime()?.block_on(self.run_full())
@@ -302,13 +393,18 @@ impl<W: Workflow> Runner<W> {
 
         // Params first: they are the user's most likely mistake, and cheap to check.
         let values = match self.params.take() {
+            // A workflow built by the caller already has its params.
+            _ if self.workflow.is_some() => ParamValues::new(),
             Some(values) => {
                 values.check(W::PARAMS)?;
                 values
             }
             None => ParamValues::parse(W::PARAMS, &config.params)?,
         };
-        let mut workflow = W::build(&values)?;
+        let mut workflow = match self.workflow.take() {
+            Some(workflow) => workflow,
+            None => W::build(&values)?,
+        };
 
         let market = self.market(&config)?;
         let bars = market.bars();
@@ -374,7 +470,11 @@ impl<W: Workflow> Runner<W> {
                 report.interrupted = true;
                 break;
             }
-            let tick_report = run_tick(&mut workflow, &cx, &run_id, index, config.seed).await;
+            let (tick_report, outputs) =
+                run_tick(&mut workflow, &cx, &run_id, index, config.seed).await;
+            if let Some(f) = self.on_outputs.as_mut() {
+                f(&tick_report, &outputs);
+            }
             report.ticks += 1;
             report.nodes_completed += u64::from(tick_report.counts.completed);
             report.nodes_skipped += u64::from(tick_report.counts.skipped);
@@ -474,7 +574,7 @@ async fn run_tick<W: Workflow>(
     run_id: &str,
     index: u64,
     seed: u64,
-) -> TickReport {
+) -> (TickReport, W::Outputs) {
     cx.halt.check_file();
     let bar_time = {
         let mut market = lock(&cx.market);
@@ -491,13 +591,14 @@ async fn run_tick<W: Workflow>(
     cx.events
         .execution_started(&execution_id, index, W::NODE_COUNT, bar_time.as_deref());
     let started = Instant::now();
-    let outputs = workflow.tick(cx, &tick).await.values();
+    let typed = workflow.tick(cx, &tick).await;
+    let outputs = typed.values();
     if cx.events.enabled() {
         let ms = started.elapsed().as_secs_f64() * 1000.0;
         cx.events
             .execution_completed(&execution_id, ms, tick.failed(), &results_json(&outputs));
     }
-    TickReport {
+    let report = TickReport {
         index,
         execution_id: execution_id.to_string(),
         bar_time,
@@ -505,7 +606,8 @@ async fn run_tick<W: Workflow>(
         failed: tick.failed(),
         failures: tick.failures(),
         outputs,
-    }
+    };
+    (report, typed)
 }
 
 /// Locks a run mutex; a node that panicked while holding it leaves data that is still the
