@@ -728,9 +728,11 @@ fn diagnostics_latency_on_a_thousand_line_file() {
         p50.as_secs_f64() * 1e3,
         p95.as_secs_f64() * 1e3
     );
-    // The budget is 50 ms at p95 in an optimised build; an unoptimised test build on a
-    // loaded CI machine gets slack, so this catches regressions by an order of magnitude.
-    assert!(p95 < Duration::from_millis(500), "p95 {p95:?}");
+    // The budget is 50 ms at p95, held by an optimised build (`cargo test --release`);
+    // an unoptimised test build on a loaded CI machine gets ten times that, which still
+    // catches a regression by an order of magnitude.
+    let budget = Duration::from_millis(if cfg!(debug_assertions) { 500 } else { 50 });
+    assert!(p95 < budget, "p95 {p95:?} over {budget:?}");
     assert_eq!(c.shutdown(), Some(0));
 }
 

@@ -285,8 +285,17 @@ fn node_context(stmt: &[&str]) -> Option<Context> {
     }
 }
 
-/// An expression whose tokens before the cursor are `toks`.
+/// An expression whose tokens before the cursor are `toks`; `exclude` is the node being
+/// defined, which cannot read itself.
 fn expr_context(toks: &[&str], nodes: bool, exclude: Option<String>) -> Context {
+    let ports = match toks {
+        [.., before, node, "."] if *before != "." => Some(*node),
+        [node, "."] => Some(*node),
+        _ => None,
+    };
+    if ports.is_some_and(|n| exclude.as_deref() == Some(n)) {
+        return Context::Keywords(&[]);
+    }
     match toks {
         [.., before, node, "."] if *before != "." && navigate::is_ident(node) && nodes => {
             Context::Ports {
@@ -570,6 +579,10 @@ mod tests {
         assert_eq!(
             ctx("workflow w { node a = f(x: (1 + b.|"),
             Some(Context::Ports { node: "b".into() })
+        );
+        assert_eq!(
+            ctx("workflow w { node a = f() when a.|"),
+            Some(Context::Keywords(&[]))
         );
         assert_eq!(
             ctx("workflow w { output o = a.|"),
