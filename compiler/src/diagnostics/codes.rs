@@ -128,7 +128,13 @@ impl Explanation {
     pub fn render(&self, code: Code) -> String {
         let indent = |text: &str| -> String {
             text.lines()
-                .map(|l| if l.is_empty() { "\n".to_owned() } else { format!("    {l}\n") })
+                .map(|l| {
+                    if l.is_empty() {
+                        "\n".to_owned()
+                    } else {
+                        format!("    {l}\n")
+                    }
+                })
                 .collect()
         };
         format!(
