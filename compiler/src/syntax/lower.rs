@@ -707,7 +707,11 @@ pub(crate) fn number_literal(text: &str, span: Span) -> Result<ExprKind, Diagnos
         return Ok(ExprKind::Int(n));
     }
     let num = split_number(text);
-    let digits: String = text[..num.end].chars().filter(|&c| c != '_').collect();
+    let digits: std::borrow::Cow<'_, str> = if text[..num.end].contains('_') {
+        text[..num.end].chars().filter(|&c| c != '_').collect::<String>().into()
+    } else {
+        text[..num.end].into()
+    };
     let suffix = &text[num.end..];
     if suffix.is_empty() {
         if num.fraction || num.exponent {
