@@ -67,6 +67,7 @@ pub mod __private {
     pub use crate::run::{Runner, Workflow, main};
     pub use crate::types;
     pub use crate::value::{Outputs, ParamError, ParamSpec, ParamValues, Value};
+    pub use serde;
     pub use tokio;
 }
 

@@ -9,9 +9,9 @@
 //! as `__rt::nodes::<path>::{Node, In, Out}` (the runtime ABI), so a workflow that uses
 //! user kinds gets its own runtime root, `__flow_rt`: the runtime's items re-exported, and
 //! a `nodes` tree in which each user kind is a module of three type aliases to the user's
-//! type and its `NodeKind::In` / `NodeKind::Out`. The code generator is unchanged.
-//! Separately, [`user_kind_checks`] asserts that the type matches its declaration, with
-//! each check on the declaration's tokens so a mismatch is reported there.
+//! adapter around the user's type with the declared ports ([`leaf_module`]), where a
+//! mismatch between the declaration and the type is reported on the declaration's tokens.
+//! The code generator is unchanged.
 
 use proc_macro2::{Ident, Punct, Spacing, Span, TokenStream, TokenTree};
 use quote::{ToTokens, format_ident, quote, quote_spanned};
@@ -55,7 +55,12 @@ impl UserKind<'_> {
 
 /// The module of a workflow that checked: generated items, params API, runner, and
 /// `extra` (its warnings).
-pub(crate) fn module(g: &CheckedGraph, users: &[UserKind<'_>], extra: TokenStream) -> TokenStream {
+pub(crate) fn module(
+    g: &CheckedGraph,
+    users: &[UserKind<'_>],
+    locate: Locate<'_>,
+    extra: TokenStream,
+) -> TokenStream {
     let name = names::public(&g.name);
     let used: Vec<&UserKind<'_>> = users
         .iter()
@@ -64,7 +69,7 @@ pub(crate) fn module(g: &CheckedGraph, users: &[UserKind<'_>], extra: TokenStrea
     let (root, shadow) = if used.is_empty() {
         (runtime(), quote!())
     } else {
-        (quote!(self::__flow_rt), shadow_runtime(&used))
+        (quote!(self::__flow_rt), shadow_runtime(&used, locate))
     };
     let config = Config {
         runtime: root,
@@ -117,9 +122,9 @@ fn module_doc(g: &CheckedGraph) -> String {
 }
 
 /// The runtime root of a workflow that uses user kinds (see the module docs).
-fn shadow_runtime(used: &[&UserKind<'_>]) -> TokenStream {
+fn shadow_runtime(used: &[&UserKind<'_>], locate: Locate<'_>) -> TokenStream {
     let rt = runtime();
-    let tree = namespace(used, &[]);
+    let tree = namespace(used, &[], locate);
     quote! {
         /// The runtime as this workflow's code sees it: the runtime's items, plus the kinds
         /// implemented in this crate.
@@ -135,7 +140,7 @@ fn shadow_runtime(used: &[&UserKind<'_>]) -> TokenStream {
 }
 
 /// The modules under `nodes::<prefix>` for the user kinds below `prefix`.
-fn namespace(kinds: &[&UserKind<'_>], prefix: &[String]) -> TokenStream {
+fn namespace(kinds: &[&UserKind<'_>], prefix: &[String], locate: Locate<'_>) -> TokenStream {
     let depth = prefix.len();
     let mut out = TokenStream::new();
     let mut children: Vec<&str> = Vec::new();
@@ -154,10 +159,10 @@ fn namespace(kinds: &[&UserKind<'_>], prefix: &[String]) -> TokenStream {
         let ident = names::public(child);
         let leaf = kinds.iter().find(|k| k.segments() == path);
         let body = match leaf {
-            Some(k) => leaf_module(k, path.len()),
+            Some(k) => leaf_module(k, path.len(), locate),
             None => {
                 let glob = runtime_glob(&path);
-                let inner = namespace(kinds, &path);
+                let inner = namespace(kinds, &path, locate);
                 quote!(#glob #inner)
             }
         };
@@ -183,42 +188,192 @@ fn runtime_glob(path: &[String]) -> TokenStream {
     quote!(pub use #rt::nodes #(::#segs)* ::*;)
 }
 
-/// The leaf module of a user kind, `depth` modules below `nodes`: `Node` is the user's
-/// type, `In` and `Out` its `NodeKind` structs.
-fn leaf_module(k: &UserKind<'_>, depth: usize) -> TokenStream {
+/// The leaf module of a user kind, `depth` modules below `nodes`: an adapter `Node` with
+/// the declared `In` and `Out`, wrapping the user's type.
+///
+/// The generated workflow code sees only the declared ports, so it always type-checks;
+/// the adapter converts to and from the user's `NodeKind::In` and `NodeKind::Out` with
+/// struct literals and an exhaustive pattern placed on the declaration's tokens. A
+/// mismatch is therefore reported there, once: an unknown port on the port's name, a
+/// missing or extra one on the kind's path, a port of another type on the declared type,
+/// a type that is not a `NodeKind` (or not `Compute` for a plain kind, `Io` for an `io` or
+/// `effect` one) on the bound path. The declaration decides `KIND` and `EFFECT`.
+fn leaf_module(k: &UserKind<'_>, depth: usize, locate: Locate<'_>) -> TokenStream {
     let rt = runtime();
+    let call_site = |_: crate::span::Span| (Span::call_site(), Span::call_site());
+    let locate: Locate<'_> = if k.local { locate } else { &call_site };
     // From the leaf up to the module that invoked the macro: the leaf itself, `depth - 1`
     // namespaces, `nodes`, `__flow_rt` and the workflow's module.
-    let ty = relative_path(k.binding, depth + 3);
+    let user = relative_path(k.binding, depth + 3, locate);
+    let bound_span = locate(k.binding.span).0;
+    let kind_span = locate(k.decl.path.span).0;
+    let dotted = k.dotted();
+    let effect = k.decl.class == NodeClass::Effect;
+
+    let declared = |ports: &[ast::PortDecl]| -> Vec<TokenStream> {
+        ports
+            .iter()
+            .map(|p| {
+                let name = names::public(&p.name.name);
+                let ty = port_type(&p.ty.name).unwrap_or_else(|| quote!(()));
+                let doc = format!(" The `{}` port.", p.name.name);
+                quote!(#[doc = #doc] pub #name: #ty)
+            })
+            .collect()
+    };
+    let in_fields = declared(&k.decl.inputs);
+    let out_fields = declared(&k.decl.outputs);
+
+    // `UserIn { a: input.a, .. }`: each field on the port's name, each value on its type.
+    let in_values = k.decl.inputs.iter().map(|p| {
+        let field = spanned(&p.name.name, locate(p.name.span).0);
+        let ty_span = locate(p.ty.span).0;
+        let read = names::public(&p.name.name);
+        quote_spanned!(ty_span=> #field: input.#read)
+    });
+    let user_in = Ident::new("UserIn", kind_span);
+    let make_input = quote_spanned!(kind_span=> #user_in { #(#in_values,)* });
+
+    // `let UserOut { a: v_a, .. } = output;`, then each value checked against its type.
+    let out_pattern = k.decl.outputs.iter().map(|p| {
+        let field = spanned(&p.name.name, locate(p.name.span).0);
+        let local = format_ident!("v_{}", p.name.name, span = kind_span);
+        quote_spanned!(kind_span=> #field: #local)
+    });
+    let user_out = Ident::new("UserOut", kind_span);
+    let take_output = quote_spanned!(kind_span=> let #user_out { #(#out_pattern,)* .. } = output;);
+    // Every field of the type's `Out` must be declared: a struct literal of exactly the
+    // declared ports says so ("missing field `x` in initializer"), on the kind's path. (An
+    // exhaustive pattern would too, but rustc would then suggest edits of the declaration's
+    // text as if it were Rust.)
+    let all_fields = k.decl.outputs.iter().map(|p| {
+        let field = spanned(&p.name.name, kind_span);
+        quote_spanned!(kind_span=> #field: value.#field)
+    });
+    let every_output = quote_spanned! {kind_span=>
+        fn __every_output_is_declared(value: #user_out) -> #user_out {
+            #user_out { #(#all_fields,)* }
+        }
+    };
+    let out_checks = k.decl.outputs.iter().map(|p| {
+        let ty_span = locate(p.ty.span).0;
+        let local = format_ident!("v_{}", p.name.name, span = kind_span);
+        let value = format_ident!("v_{}", p.name.name, span = ty_span);
+        let ty = respan(port_type(&p.ty.name).unwrap_or_else(|| quote!(())), ty_span);
+        quote_spanned!(ty_span=> let #local: #ty = #value;)
+    });
+    let out_values = k.decl.outputs.iter().map(|p| {
+        let name = names::public(&p.name.name);
+        let local = format_ident!("v_{}", p.name.name, span = kind_span);
+        quote!(#name: #local)
+    });
+
+    let user_ty = Ident::new("User", bound_span);
+    let (flavour, call, asyncness) = match k.decl.class {
+        NodeClass::Pure => (
+            quote!(#rt::Compute),
+            quote_spanned!(bound_span=> <#user_ty as #rt::Compute>::run(&mut self.0, cx, input)),
+            quote!(),
+        ),
+        NodeClass::Io | NodeClass::Effect => (
+            quote!(#rt::Io),
+            quote_spanned!(bound_span=> <#user_ty as #rt::Io>::run(&mut self.0, cx, input).await),
+            quote!(async),
+        ),
+    };
+    let serde_crate = format!("{rt}::serde").replace(' ', "");
+    let doc = format!(" The `{dotted}` node kind, implemented by this crate's type.");
     quote! {
-        pub type Node = #ty;
-        pub type In = <Node as #rt::NodeKind>::In;
-        pub type Out = <Node as #rt::NodeKind>::Out;
+        #![doc = #doc]
+        type #user_ty = #user;
+        type #user_in = <#user_ty as #rt::NodeKind>::In;
+        type #user_out = <#user_ty as #rt::NodeKind>::Out;
+
+        /// The declared input ports.
+        #[derive(Clone, Debug)]
+        pub struct In { #(#in_fields,)* }
+
+        /// The declared output ports.
+        #[derive(Clone, Debug, #rt::serde::Serialize)]
+        #[serde(crate = #serde_crate)]
+        pub struct Out { #(#out_fields,)* }
+
+        /// The user's type, seen through its declaration.
+        pub struct Node(#user_ty);
+
+        #[allow(dead_code)]
+        #every_output
+
+        impl #rt::NodeKind for Node {
+            const KIND: &'static str = #dotted;
+            const EFFECT: bool = #effect;
+            type In = In;
+            type Out = Out;
+            fn new() -> Self {
+                Node(<#user_ty as #rt::NodeKind>::new())
+            }
+        }
+
+        // Ports whose Rust type is `Copy` are read more than once below; fine.
+        #[allow(clippy::clone_on_copy, clippy::redundant_field_names)]
+        impl #flavour for Node {
+            #asyncness fn run(&mut self, cx: &#rt::Ctx, input: In) -> ::std::result::Result<Out, #rt::NodeError> {
+                let input = #make_input;
+                let output = #call?;
+                #take_output
+                #(#out_checks)*
+                ::std::result::Result::Ok(Out { #(#out_values,)* })
+            }
+        }
     }
 }
 
-/// The binding path as seen from `levels` modules below the invoking module.
-fn relative_path(b: &ast::RustPath, levels: usize) -> TokenStream {
-    let segs: Vec<&str> = b.segments.iter().map(|s| s.name.as_str()).collect();
+/// A Flow name as a Rust identifier on `span`.
+fn spanned(name: &str, span: Span) -> Ident {
+    let mut id = names::public(name);
+    id.set_span(span);
+    id
+}
+
+/// The binding path as seen from `levels` modules below the invoking module, on the
+/// binding's tokens.
+fn relative_path(b: &ast::RustPath, levels: usize, locate: Locate<'_>) -> TokenStream {
+    let first = b
+        .segments
+        .first()
+        .map_or(Span::call_site(), |s| locate(s.span).0);
     let mut out = TokenStream::new();
+    let sep = |out: &mut TokenStream, span: Span| {
+        let mut a = Punct::new(':', Spacing::Joint);
+        a.set_span(span);
+        let mut c = Punct::new(':', Spacing::Alone);
+        c.set_span(span);
+        out.extend([TokenTree::Punct(a), TokenTree::Punct(c)]);
+    };
+    let starts_at_crate = matches!(b.segments.first(), Some(s) if s.name == "crate");
+    let mut wrote = false;
     if b.global {
-        out.extend(quote!(::));
-    } else if !matches!(segs.first(), Some(&"crate")) {
+        sep(&mut out, first);
+    } else if !starts_at_crate {
         for _ in 0..levels {
-            out.extend(quote!(super::));
+            if wrote {
+                sep(&mut out, first);
+            }
+            out.extend(Ident::new("super", first).into_token_stream());
+            wrote = true;
         }
     }
-    let mut first = true;
-    for (i, seg) in segs.iter().enumerate() {
+    for (i, seg) in b.segments.iter().enumerate() {
         // `self::X` names the invoking module, which the `super`s already reach.
-        if i == 0 && *seg == "self" && !b.global {
+        if i == 0 && seg.name == "self" && !b.global {
             continue;
         }
-        if !first {
-            out.extend(quote!(::));
+        let span = locate(seg.span).0;
+        if wrote {
+            sep(&mut out, span);
         }
-        first = false;
-        out.extend(path_ident(seg, Span::call_site()).into_token_stream());
+        out.extend(path_ident(&seg.name, span).into_token_stream());
+        wrote = true;
     }
     out
 }
@@ -229,27 +384,8 @@ fn path_ident(seg: &str, span: Span) -> Ident {
     if matches!(seg, "crate" | "self" | "super" | "Self") {
         Ident::new(seg, span)
     } else {
-        let mut id = names::public(seg);
-        id.set_span(span);
-        id
+        spanned(seg, span)
     }
-}
-
-/// The binding path as written, on its own tokens (for errors about it).
-fn spanned_path(b: &ast::RustPath, locate: Locate<'_>) -> TokenStream {
-    let mut out = TokenStream::new();
-    for (i, seg) in b.segments.iter().enumerate() {
-        let span = locate(seg.span).0;
-        if i > 0 || b.global {
-            let mut a = Punct::new(':', Spacing::Joint);
-            a.set_span(span);
-            let mut c = Punct::new(':', Spacing::Alone);
-            c.set_span(span);
-            out.extend([TokenTree::Punct(a), TokenTree::Punct(c)]);
-        }
-        out.extend(path_ident(&seg.name, span).into_token_stream());
-    }
-    out
 }
 
 /// The Rust type of a Flow type name as a user kind's fields must have it; `None` for
@@ -268,88 +404,6 @@ fn port_type(name: &str) -> Option<TokenStream> {
         }
         _ => return None,
     })
-}
-
-/// Compile-time checks that a user kind's Rust type matches its declaration, each placed
-/// on the declaration's tokens: the type implements `NodeKind`, and `Compute` for a plain
-/// kind or `Io` for an `io` or `effect` one; its `In` and `Out` have exactly the declared
-/// ports as fields (an extra or missing field is reported on the kind's path, an unknown
-/// one on the port's name), each of the declared type (reported on the port's type); and
-/// `NodeKind::EFFECT` agrees with `effect`.
-pub(crate) fn user_kind_checks(k: &UserKind<'_>, locate: Locate<'_>) -> TokenStream {
-    let rt = runtime();
-    let call_site = |_: crate::span::Span| (Span::call_site(), Span::call_site());
-    let locate: Locate<'_> = if k.local { locate } else { &call_site };
-    let ty = spanned_path(k.binding, locate);
-    let kind_span = locate(k.decl.path.span).0;
-    let dotted = k.dotted();
-
-    let pattern = |struct_name: &Ident, ports: &[ast::PortDecl]| {
-        let fields = ports.iter().map(|p| {
-            let mut field = names::public(&p.name.name);
-            field.set_span(locate(p.name.span).0);
-            quote!(#field: _)
-        });
-        quote_spanned!(kind_span=> let #struct_name { #(#fields,)* } = value;)
-    };
-    let in_name = Ident::new("__In", kind_span);
-    let out_name = Ident::new("__Out", kind_span);
-    let in_pattern = pattern(&in_name, &k.decl.inputs);
-    let out_pattern = pattern(&out_name, &k.decl.outputs);
-
-    let mut types = TokenStream::new();
-    for (ports, strukt) in [(&k.decl.inputs, &in_name), (&k.decl.outputs, &out_name)] {
-        for (i, p) in ports.iter().enumerate() {
-            let Some(rust) = port_type(&p.ty.name) else {
-                continue;
-            };
-            let span = locate(p.ty.span).0;
-            let mut field = names::public(&p.name.name);
-            field.set_span(span);
-            let rust = respan(rust, span);
-            let check = format_ident!("__type_{}_{}", strukt, i);
-            types.extend(quote_spanned! {span=>
-                fn #check(value: &#strukt) -> &#rust {
-                    &value.#field
-                }
-            });
-        }
-    }
-
-    let flavour = match k.decl.class {
-        NodeClass::Pure => quote_spanned!(kind_span=> #rt::Compute),
-        NodeClass::Io | NodeClass::Effect => quote_spanned!(kind_span=> #rt::Io),
-    };
-    let effect = k.decl.class == NodeClass::Effect;
-    let effect_message = if effect {
-        format!(
-            "`{dotted}` is declared `extern effect node`, but its type's `NodeKind::EFFECT` is false"
-        )
-    } else {
-        format!(
-            "`{dotted}` is not declared `extern effect node`, but its type's `NodeKind::EFFECT` is true"
-        )
-    };
-    quote_spanned! {kind_span=>
-        // A type bound to a Flow node kind must match its declaration.
-        #[allow(dead_code, non_snake_case)]
-        const _: () = {
-            type __In = <#ty as #rt::NodeKind>::In;
-            type __Out = <#ty as #rt::NodeKind>::Out;
-            fn __flavour<T: #flavour>() {}
-            fn __is_the_declared_flavour() {
-                __flavour::<#ty>();
-            }
-            fn __in_ports(value: __In) {
-                #in_pattern
-            }
-            fn __out_ports(value: __Out) {
-                #out_pattern
-            }
-            #types
-            ::core::assert!(<#ty as #rt::NodeKind>::EFFECT == #effect, #effect_message);
-        };
-    }
 }
 
 /// Puts every token of `tokens` on `span`.

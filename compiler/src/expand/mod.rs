@@ -15,9 +15,10 @@
 //!
 //! The output: one module per workflow ([`items::module`]), the errors as
 //! `compile_error!` and warnings as deprecation warnings ([`report`]), a placeholder
-//! module for each workflow with errors ([`items::placeholder`]), and compile-time checks
-//! of user-bound node kinds ([`items::user_kind_checks`]). Nothing here panics on user
-//! input: whatever the tokens, the result is tokens.
+//! module for each workflow with errors ([`items::placeholder`]). Node kinds bound to the
+//! user's Rust types get adapters whose mismatches are reported on the declaration
+//! ([`items`]). Nothing here panics on user input: whatever the tokens, the result is
+//! tokens.
 
 mod file;
 mod items;
@@ -145,19 +146,13 @@ fn generate(
             .collect();
         let graph = analysis.graphs.iter().find(|g| g.name == name);
         match graph {
-            Some(g) if !failed => out.extend(items::module(g, &users, extra)),
+            Some(g) if !failed => out.extend(items::module(g, &users, locate, extra)),
             _ => out.extend(items::placeholder(w)),
         }
     }
     for (of, tokens) in &warnings {
         if of.is_none_or(|n| !seen.contains(&n)) {
             out.extend(tokens.clone());
-        }
-    }
-    // The checks of user kinds only make sense when their declarations are sound.
-    if !failed {
-        for k in &users {
-            out.extend(items::user_kind_checks(k, locate));
         }
     }
     out

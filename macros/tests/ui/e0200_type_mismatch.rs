@@ -1,13 +1,12 @@
 flow_runtime::workflow! {
     workflow w {
-        param pair: String = "BTCUSDT"
-        node px = binance.price(pair: pair)
-        node avg = ta.sma(input: px.price, period: "fourteen")
-        output a = avg.value
+        param size: f64 = "big"
+        node px = binance.price(pair: "BTCUSDT")
+        output notional = px.price * size
     }
 }
 
 fn main() {
-    let params = w::Params::new();
-    let _ = w::Workflow::runner(params);
+    // The placeholder keeps the workflow's API, so this line adds no error of its own.
+    let _ = w::Workflow::runner(w::Params::new());
 }
