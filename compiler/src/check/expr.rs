@@ -12,6 +12,7 @@
 //! An expression that is wrong is reported once, at the smallest span that is wrong, and
 //! typed as `None` so that the expressions around it stay quiet.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use super::library::KindDecl;
@@ -48,11 +49,24 @@ pub(super) struct NodeSig<'a> {
 }
 
 /// The names of one workflow.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Names<'a> {
     pub map: HashMap<&'a str, Binding>,
     pub params: Vec<ParamSig>,
     pub nodes: Vec<NodeSig<'a>>,
+    /// How many more unknown names may get a did-you-mean.
+    pub suggestions_left: Cell<u32>,
+}
+
+impl Default for Names<'_> {
+    fn default() -> Self {
+        Names {
+            map: HashMap::new(),
+            params: Vec::new(),
+            nodes: Vec::new(),
+            suggestions_left: Cell::new(64),
+        }
+    }
 }
 
 /// One reference `n.port` from a node (through an argument or `when`): an edge.
@@ -306,10 +320,17 @@ impl<'a, 'n> Typer<'a, 'n> {
     // Names
     // -----------------------------------------------------------------------------------
 
-    /// The names visible here, for did-you-mean.
+    /// The names visible here, for did-you-mean. Each call costs a pass over every
+    /// name, so a workflow gets a budget of them (a generated flow with thousands of
+    /// unknown names must not take quadratic time); past it, no suggestions.
     fn visible(&self) -> Vec<&'n str> {
         let mut out: Vec<&'n str> = vec!["inf"];
         if let Some(names) = self.names {
+            let left = names.suggestions_left.get();
+            if left == 0 {
+                return Vec::new();
+            }
+            names.suggestions_left.set(left - 1);
             for (&name, &b) in &names.map {
                 let ok = match (b, self.place) {
                     (Binding::Param(i), Place::ParamDefault(before)) => i < before,

@@ -7,9 +7,12 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 
-use super::{Diagnostic, Severity};
+use super::{Diagnostic, LineIndex, Severity};
 use crate::source::{FileId, Sources};
 use crate::span::Span;
 
@@ -64,10 +67,74 @@ pub fn render(diagnostic: &Diagnostic, sources: &Sources, style: Style) -> Strin
 }
 
 /// A source text as miette wants it.
-fn named_source(sources: &Sources, file: FileId) -> NamedSource<Arc<str>> {
+fn named_source(sources: &Sources, file: FileId) -> Windowed {
     match sources.get(file) {
-        Some(f) => NamedSource::new(&f.name, f.text.clone()),
-        None => NamedSource::new("<unknown>", Arc::from("")),
+        Some(f) => Windowed {
+            name: f.name.clone(),
+            text: f.text.clone(),
+            lines: f.lines.clone(),
+        },
+        None => {
+            let text: Arc<str> = Arc::from("");
+            Windowed {
+                name: "<unknown>".to_owned(),
+                lines: LineIndex::new(&text),
+                text,
+            }
+        }
+    }
+}
+
+/// A source text for miette that hands it only the lines around a span. miette finds
+/// lines by scanning from the start of the text, so on a large file each snippet would
+/// cost a pass over the whole file; with the line index the window is found directly,
+/// and miette scans only the window. Line numbers and offsets are shifted back, so the
+/// output is the same as with the whole text.
+struct Windowed {
+    name: String,
+    text: Arc<str>,
+    lines: LineIndex,
+}
+
+impl SourceCode for Windowed {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let len = self.text.len();
+        let start = span.offset().min(len) as u32;
+        let end = (span.offset() + span.len()).min(len) as u32;
+        let first = self
+            .lines
+            .line_of(start)
+            .saturating_sub(context_lines_before as u32);
+        // One line more than miette will show, so it stops where it would in the whole text.
+        let last = self.lines.line_of(end) as usize + context_lines_after + 1;
+        let window_start = self.lines.line_range(first).map_or(0, |r| r.start);
+        let window_end = self
+            .lines
+            .line_range(last.min(self.lines.line_count() - 1) as u32)
+            .map_or(len, |r| (r.end + 1).min(len));
+        let window = &self.text.as_bytes()[window_start..window_end];
+        let local = SourceSpan::new(
+            (span.offset().saturating_sub(window_start)).into(),
+            span.len(),
+        );
+        let inner = window.read_span(&local, context_lines_before, context_lines_after)?;
+        let shifted = SourceSpan::new(
+            (inner.span().offset() + window_start).into(),
+            inner.span().len(),
+        );
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            shifted,
+            inner.line() + first as usize,
+            inner.column(),
+            inner.line_count() + first as usize,
+        )))
     }
 }
 
@@ -84,7 +151,7 @@ struct Report {
     header: String,
     severity: miette::Severity,
     help: Option<String>,
-    source: NamedSource<Arc<str>>,
+    source: Windowed,
     labels: Vec<LabeledSpan>,
     notes: Vec<Report>,
 }
