@@ -16,20 +16,20 @@ pub(crate) fn manifest_dir() -> PathBuf {
 }
 
 /// Reads `use`d files from disk. File names (as diagnostics show them) are relative to the
-/// manifest directory; the root text is named `root`.
+/// manifest directory; `inline` names the macro's own text, which lives in no file.
 #[derive(Debug)]
 pub(crate) struct DiskLoader {
     pub base: PathBuf,
-    pub root: String,
+    pub inline: Option<String>,
     /// Every file read, as absolute paths.
     pub read: Vec<PathBuf>,
 }
 
 impl DiskLoader {
-    pub fn new(base: PathBuf, root: impl Into<String>) -> Self {
+    pub fn new(base: PathBuf, inline: Option<&str>) -> Self {
         DiskLoader {
             base,
-            root: root.into(),
+            inline: inline.map(str::to_owned),
             read: Vec::new(),
         }
     }
@@ -54,7 +54,7 @@ impl DiskLoader {
 
 impl Loader for DiskLoader {
     fn load(&mut self, from: &str, path: &str) -> Result<(String, String), String> {
-        let dir = if from == self.root {
+        let dir = if self.inline.as_deref() == Some(from) {
             // The macro's own tokens live in no file: `use` is relative to the crate.
             PathBuf::new()
         } else {

@@ -39,16 +39,22 @@ use tokens::Rebuilt;
 /// The name diagnostics give the macro's own text (it has no file).
 const INLINE_NAME: &str = "workflow!";
 
-/// Expands `workflow! { ... }` or `workflow!(file = "...")`.
+/// Expands `workflow! { ... }` or `workflow!(file = "...")`, with paths relative to the
+/// crate's manifest directory (`CARGO_MANIFEST_DIR`).
 pub fn expand(input: TokenStream) -> TokenStream {
+    expand_in(input, &file::manifest_dir())
+}
+
+/// [`expand`] with paths relative to `base` instead (for tests and tools).
+pub fn expand_in(input: TokenStream, base: &std::path::Path) -> TokenStream {
     match file_form(&input) {
-        Some(Ok((path, span))) => expand_file(&path, span),
+        Some(Ok((path, span))) => expand_file(&path, span, base),
         Some(Err(span)) => report::compile_error(
             "expected `file = \"path/to/workflow.flow\"` (a string literal; the path is relative to the crate's directory)",
             span,
             span,
         ),
-        None => expand_tokens(input),
+        None => expand_tokens(input, base),
     }
 }
 
@@ -76,9 +82,9 @@ fn file_form(input: &TokenStream) -> Option<Result<(String, Span), Span>> {
     }
 }
 
-fn expand_tokens(input: TokenStream) -> TokenStream {
+fn expand_tokens(input: TokenStream, base: &std::path::Path) -> TokenStream {
     let rebuilt = Rebuilt::new(input);
-    let mut loader = file::DiskLoader::new(file::manifest_dir(), INLINE_NAME);
+    let mut loader = file::DiskLoader::new(base.to_path_buf(), Some(INLINE_NAME));
     let analysis = analyze(INLINE_NAME, &rebuilt.text, &mut loader);
     let locate = |span: crate::span::Span| {
         rebuilt
@@ -88,8 +94,8 @@ fn expand_tokens(input: TokenStream) -> TokenStream {
     generate(analysis, &Origin::Tokens(&rebuilt), &locate, &loader.read)
 }
 
-fn expand_file(path: &str, literal: Span) -> TokenStream {
-    let mut loader = file::DiskLoader::new(file::manifest_dir(), path);
+fn expand_file(path: &str, literal: Span, base: &std::path::Path) -> TokenStream {
+    let mut loader = file::DiskLoader::new(base.to_path_buf(), None);
     let text = match loader.read(path) {
         Ok(text) => text,
         Err(message) => return report::compile_error(&message, literal, literal),
