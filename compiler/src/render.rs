@@ -61,10 +61,8 @@ fn port_name(graph: &CheckedGraph, node: NodeId, port: u32) -> &str {
 fn ports_read(expr: &Expr) -> Vec<(NodeId, u32)> {
     fn walk(e: &Expr, out: &mut Vec<(NodeId, u32)>) {
         match &e.kind {
-            ExprKind::Port { node, port } => {
-                if !out.contains(&(*node, *port)) {
-                    out.push((*node, *port));
-                }
+            ExprKind::Port { node, port } if !out.contains(&(*node, *port)) => {
+                out.push((*node, *port))
             }
             ExprKind::Unary { operand, .. } => walk(operand, out),
             ExprKind::Binary { lhs, rhs, .. } => {

@@ -95,7 +95,8 @@ pub(super) fn workflow_impl(g: &Gen<'_>) -> TokenStream {
             }
         }
 
-        #[allow(unused_parens)]
+        // A flow without params does not read `values`.
+        #[allow(unused_parens, unused_variables)]
         impl #rt::Workflow for Workflow {
             const NAME: &'static str = #name;
             const INTERVAL: ::std::option::Option<::std::time::Duration> = #interval;
