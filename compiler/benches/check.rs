@@ -11,11 +11,18 @@ use flow_compiler::check::NoFiles;
 
 /// `n` nodes in a line: each smooths the one before it.
 fn chain(n: usize) -> String {
-    let mut s = String::from("workflow chain {\n    param pair: String = \"BTCUSDT\"\n    schedule every 1s\n");
+    let mut s = String::from(
+        "workflow chain {\n    param pair: String = \"BTCUSDT\"\n    schedule every 1s\n",
+    );
     s.push_str("    node n0 = binance.price(pair: pair)\n");
     let _ = writeln!(s, "    node n1 = ta.sma(input: n0.price, period: 5)");
     for i in 2..n {
-        let _ = writeln!(s, "    node n{i} = ta.sma(input: n{}.value * 2 - 1, period: 5) when n{}.ready", i - 1, i - 1);
+        let _ = writeln!(
+            s,
+            "    node n{i} = ta.sma(input: n{}.value * 2 - 1, period: 5) when n{}.ready",
+            i - 1,
+            i - 1
+        );
     }
     let _ = writeln!(s, "    output last = n{}.value\n}}", n - 1);
     s
@@ -23,7 +30,9 @@ fn chain(n: usize) -> String {
 
 /// One source read by `n - 1` order nodes.
 fn fan(n: usize) -> String {
-    let mut s = String::from("workflow fan {\n    param pair: String = \"BTCUSDT\"\n    schedule every 1s\n");
+    let mut s = String::from(
+        "workflow fan {\n    param pair: String = \"BTCUSDT\"\n    schedule every 1s\n",
+    );
     s.push_str("    node src = binance.price(pair: pair)\n");
     for i in 1..n {
         let _ = writeln!(
@@ -43,7 +52,11 @@ fn bench(c: &mut Criterion) {
             let text = generate(n);
             // The generated flows are valid: a failure here would measure the error path.
             let analysis = flow_compiler::analyze("bench.flow", &text, &mut NoFiles);
-            assert!(analysis.diagnostics.is_empty(), "{shape} {n}: {:?}", analysis.diagnostics.first());
+            assert!(
+                analysis.diagnostics.is_empty(),
+                "{shape} {n}: {:?}",
+                analysis.diagnostics.first()
+            );
             group.throughput(Throughput::Elements(n as u64));
             group.bench_with_input(BenchmarkId::new(shape, n), &text, |b, text| {
                 b.iter(|| flow_compiler::analyze("bench.flow", black_box(text), &mut NoFiles))

@@ -194,11 +194,24 @@ pub enum ExprKind {
     Duration(u64),
     Param(ParamId),
     /// `node.port` (or a lone `node` with one output port): output port `port` of `node`.
-    Port { node: NodeId, port: u32 },
-    Unary { op: UnaryOp, operand: Box<Expr> },
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Port {
+        node: NodeId,
+        port: u32,
+    },
+    Unary {
+        op: UnaryOp,
+        operand: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `abs(x)`, `min(a, b)`, `max(a, b)`.
-    Call { builtin: Builtin, args: Vec<Expr> },
+    Call {
+        builtin: Builtin,
+        args: Vec<Expr>,
+    },
     /// The value of a `prev(...)` cell.
     Prev(PrevId),
 }

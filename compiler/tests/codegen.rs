@@ -23,7 +23,10 @@ fn codegen_cases() {
                 out.push_str(line);
                 out.push('\n');
             }
-            out.push_str(&flow_compiler::codegen::emit(graph, &flow_compiler::codegen::Config::default()));
+            out.push_str(&flow_compiler::codegen::emit(
+                graph,
+                &flow_compiler::codegen::Config::default(),
+            ));
         }
         insta::assert_snapshot!(out);
     });

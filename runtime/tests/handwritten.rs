@@ -20,7 +20,10 @@
 //! }
 //! ```
 
-#![allow(clippy::manual_unwrap_or, reason = "written the way the code generator writes it")]
+#![allow(
+    clippy::manual_unwrap_or,
+    reason = "written the way the code generator writes it"
+)]
 
 use std::path::Path;
 

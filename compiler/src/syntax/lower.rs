@@ -708,7 +708,11 @@ pub(crate) fn number_literal(text: &str, span: Span) -> Result<ExprKind, Diagnos
     }
     let num = split_number(text);
     let digits: std::borrow::Cow<'_, str> = if text[..num.end].contains('_') {
-        text[..num.end].chars().filter(|&c| c != '_').collect::<String>().into()
+        text[..num.end]
+            .chars()
+            .filter(|&c| c != '_')
+            .collect::<String>()
+            .into()
     } else {
         text[..num.end].into()
     };

@@ -6,7 +6,10 @@
     dead_code,
     reason = "each test binary uses a different part of this module"
 )]
-#![allow(clippy::manual_unwrap_or, reason = "written the way the code generator writes it")]
+#![allow(
+    clippy::manual_unwrap_or,
+    reason = "written the way the code generator writes it"
+)]
 
 use std::time::Duration;
 
