@@ -31,6 +31,29 @@ fn main() -> ExitCode {
     assert_eq!(report.ticks, 5);
     assert_eq!(outputs.len(), 5);
     assert!(outputs[4].rsi.is_some());
+    // A replay: one tick per CSV row, outputs per tick through a callback too.
+    let csv = "Date,Open,High,Low,Close,Volume\n\
+               2024-01-01,100,101,99,100,10\n\
+               2024-01-02,100,101,95,96,10\n\
+               2024-01-03,96,97,90,91,10\n\
+               2024-01-04,91,92,85,86,10\n\
+               2024-01-05,86,87,80,81,10\n";
+    let seen = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counter = std::rc::Rc::clone(&seen);
+    let report = rsi_demo::Workflow::runner(rsi_demo::Params::new())
+        .replay_text(csv, "bars.csv")
+        .quiet(true)
+        .on_outputs(move |tick, outputs| {
+            assert_eq!(tick.outputs.len(), 1);
+            counter.set(counter.get() + usize::from(outputs.rsi.is_some()));
+        })
+        .run_blocking()
+        .expect("the replay starts");
+    assert_eq!(report.ticks, 5);
+    assert_eq!(report.tick_reports[0].bar_time.as_deref(), Some("2024-01-01"));
+    assert_eq!(seen.get(), 5);
+    // Falling closes: RSI reaches 0 and the workflow buys.
+    assert!(report.ledger.trades > 0);
     // `main` parses the process's flags like a `flowc`-built executable: none here, so one
     // would run until Ctrl-C; the in-process run above is the test.
     let _: fn() -> ExitCode = rsi_demo::main;
