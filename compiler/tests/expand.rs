@@ -117,6 +117,15 @@ fn warnings_are_deprecations_on_the_token() {
     assert_rust(&expanded, "a workflow with a warning");
 }
 
+#[test]
+fn warnings_stay_next_to_errors() {
+    let src = "workflow w {\n    param unused: f64 = 1\n    output p = nowhere.price\n}\n";
+    let expanded = expand(TokenStream::from_str(src).expect("lexes"));
+    assert_eq!(errors(&expanded).len(), 1);
+    assert!(expanded.to_string().contains("[W0002]"), "{expanded}");
+    assert_rust(&expanded, "a workflow with an error and a warning");
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("flow-expand-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("a temporary directory");

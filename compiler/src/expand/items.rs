@@ -425,8 +425,9 @@ fn respan(tokens: TokenStream, span: Span) -> TokenStream {
 
 /// The placeholder for a workflow with errors: the same public names (`Params` with the
 /// params whose types are built in, `Params::new`, `Outputs`, `Workflow` with `new`,
-/// `params` and `runner`, `main`), so code using them still type-checks.
-pub(crate) fn placeholder(w: &ast::Workflow) -> TokenStream {
+/// `params` and `runner`, `main`), so code using them still type-checks; `extra` holds the
+/// workflow's warnings.
+pub(crate) fn placeholder(w: &ast::Workflow, extra: TokenStream) -> TokenStream {
     let name_str = &w.name.name;
     let name = names::public(name_str);
     let rt = runtime();
@@ -545,6 +546,8 @@ pub(crate) fn placeholder(w: &ast::Workflow) -> TokenStream {
             pub fn main() -> ::std::process::ExitCode {
                 __rt::main::<Workflow>()
             }
+
+            #extra
         }
     }
 }

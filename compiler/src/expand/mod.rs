@@ -153,7 +153,7 @@ fn generate(
         let graph = analysis.graphs.iter().find(|g| g.name == name);
         match graph {
             Some(g) if !failed => out.extend(items::module(g, &users, locate, extra)),
-            _ => out.extend(items::placeholder(w)),
+            _ => out.extend(items::placeholder(w, extra)),
         }
     }
     for (of, tokens) in &warnings {
