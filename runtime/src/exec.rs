@@ -132,10 +132,10 @@ pub struct TickCounts {
 /// One tick in flight: its index, execution id and counters. Shared by `&` between the I/O
 /// futures of a stage; not `Sync` (it never leaves the tick's thread).
 #[derive(Debug)]
-pub struct Tick {
+pub struct Tick<'a> {
     index: u64,
-    events: Events,
-    execution_id: Arc<str>,
+    events: &'a Events,
+    execution_id: &'a Arc<str>,
     seed: u64,
     completed: Cell<u32>,
     skipped: Cell<u32>,
@@ -143,9 +143,11 @@ pub struct Tick {
     failures: RefCell<Vec<Failure>>,
 }
 
-impl Tick {
+impl<'a> Tick<'a> {
     /// Tick `index` (from 0) of a run with `seed` (for retry jitter), reporting to `events`.
-    pub fn new(index: u64, execution_id: Arc<str>, seed: u64, events: Events) -> Self {
+    /// It borrows the run's event hub and the execution id, so starting a tick costs no
+    /// reference counting.
+    pub fn new(index: u64, execution_id: &'a Arc<str>, seed: u64, events: &'a Events) -> Self {
         Tick {
             index,
             events,
@@ -160,16 +162,18 @@ impl Tick {
 
     /// A tick for tests and benches: index 0, execution id `test-0`, seed 0, reporting to
     /// the events of `cx`.
-    pub fn for_tests(cx: &Ctx) -> Self {
-        Self::new(0, Arc::from("test-0"), 0, cx.events.clone())
+    pub fn for_tests(cx: &'a Ctx) -> Self {
+        static TEST_ID: std::sync::LazyLock<Arc<str>> =
+            std::sync::LazyLock::new(|| Arc::from("test-0"));
+        Self::new(0, &TEST_ID, 0, &cx.events)
     }
 
     pub fn index(&self) -> u64 {
         self.index
     }
 
-    pub fn execution_id(&self) -> &Arc<str> {
-        &self.execution_id
+    pub fn execution_id(&self) -> &'a Arc<str> {
+        self.execution_id
     }
 
     pub fn counts(&self) -> TickCounts {
@@ -205,7 +209,7 @@ impl Tick {
     }
 }
 
-impl Tick {
+impl Tick<'_> {
     /// Records that node `meta` did not run this tick, and why.
     #[inline]
     pub fn skip(&self, meta: &NodeMeta, why: SkipReason<'_>) {
@@ -241,20 +245,26 @@ impl Tick {
             }
         };
         self.events
-            .node_skipped(&self.execution_id, meta.id, &reason);
+            .node_skipped(self.execution_id, meta.id, &reason);
     }
 }
 
 /// Whether a call must take the slow path: events, a policy, or a halt check to make.
 #[inline(always)]
-fn needs_slow_path(t: &Tick, meta: &NodeMeta) -> bool {
+fn needs_slow_path(t: &Tick<'_>, meta: &NodeMeta) -> bool {
     t.events.enabled() | !meta.policy.is_plain() | meta.effect
 }
 
 impl<N: Compute> Slot<N> {
     /// Runs a compute node. `None` when it failed (the tick is marked failed).
     #[inline]
-    pub fn compute(&mut self, cx: &Ctx, t: &Tick, meta: &NodeMeta, input: N::In) -> Option<N::Out> {
+    pub fn compute(
+        &mut self,
+        cx: &Ctx,
+        t: &Tick<'_>,
+        meta: &NodeMeta,
+        input: N::In,
+    ) -> Option<N::Out> {
         if needs_slow_path(t, meta) {
             return self.compute_slow(cx, t, meta, input);
         }
@@ -271,7 +281,7 @@ impl<N: Compute> Slot<N> {
     fn compute_slow(
         &mut self,
         cx: &Ctx,
-        t: &Tick,
+        t: &Tick<'_>,
         meta: &NodeMeta,
         input: N::In,
     ) -> Option<N::Out> {
@@ -312,7 +322,7 @@ impl<N: Io> Slot<N> {
     pub async fn io(
         &mut self,
         cx: &Ctx,
-        t: &Tick,
+        t: &Tick<'_>,
         meta: &NodeMeta,
         input: N::In,
     ) -> Option<N::Out> {
@@ -331,7 +341,7 @@ impl<N: Io> Slot<N> {
     async fn io_slow(
         &mut self,
         cx: &Ctx,
-        t: &Tick,
+        t: &Tick<'_>,
         meta: &NodeMeta,
         input: N::In,
     ) -> Option<N::Out> {
@@ -387,9 +397,9 @@ async fn with_timeout<T>(
 }
 
 /// Emits `node_started` and starts the stopwatch, when events are on.
-fn start(t: &Tick, meta: &NodeMeta) -> Option<Instant> {
+fn start(t: &Tick<'_>, meta: &NodeMeta) -> Option<Instant> {
     if t.events.enabled() {
-        t.events.node_started(&t.execution_id, meta.id, meta.kind);
+        t.events.node_started(t.execution_id, meta.id, meta.kind);
         Some(Instant::now())
     } else {
         None
@@ -425,7 +435,7 @@ fn elapsed_ms(started: Option<Instant>) -> f64 {
 }
 
 fn completed<O: serde::Serialize>(
-    t: &Tick,
+    t: &Tick<'_>,
     meta: &NodeMeta,
     started: Option<Instant>,
     out: O,
@@ -433,7 +443,7 @@ fn completed<O: serde::Serialize>(
     t.count_completed();
     if t.events.enabled() {
         t.events
-            .node_completed(&t.execution_id, meta.id, elapsed_ms(started), &out);
+            .node_completed(t.execution_id, meta.id, elapsed_ms(started), &out);
     }
     Some(out)
 }
@@ -441,7 +451,7 @@ fn completed<O: serde::Serialize>(
 #[cold]
 #[inline(never)]
 fn failed<O>(
-    t: &Tick,
+    t: &Tick<'_>,
     meta: &NodeMeta,
     started: Option<Instant>,
     error: NodeError,
@@ -450,7 +460,7 @@ fn failed<O>(
     // Events are on exactly when the slow path ran `start`, so node_started came first.
     if t.events.enabled() {
         t.events.node_failed(
-            &t.execution_id,
+            t.execution_id,
             meta.id,
             elapsed_ms(started),
             &error.message,

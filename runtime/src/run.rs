@@ -66,7 +66,7 @@ pub trait Workflow: Sized {
     fn build(values: &ParamValues) -> Result<Self, ParamError>;
 
     /// Runs one tick.
-    async fn tick(&mut self, cx: &Ctx, t: &Tick) -> Self::Outputs;
+    async fn tick(&mut self, cx: &Ctx, t: &Tick<'_>) -> Self::Outputs;
 }
 
 /// Why a run could not start: bad arguments or input. Exit code 2.
@@ -587,7 +587,7 @@ async fn run_tick<W: Workflow>(
         bar_time
     };
     let execution_id = events::execution_id(run_id, index);
-    let tick = Tick::new(index, Arc::clone(&execution_id), seed, cx.events.clone());
+    let tick = Tick::new(index, &execution_id, seed, &cx.events);
     cx.events
         .execution_started(&execution_id, index, W::NODE_COUNT, bar_time.as_deref());
     let started = Instant::now();

@@ -115,7 +115,7 @@ impl Workflow {
     }
 
     /// Runs one tick: every stage in order, then the outputs.
-    pub async fn tick(&mut self, cx: &__rt::Ctx, t: &__rt::Tick) -> Outputs {
+    pub async fn tick(&mut self, cx: &__rt::Ctx, t: &__rt::Tick<'_>) -> Outputs {
         // Stage 0: px
         let v_px = {
             let input = __rt::nodes::binance::price::In {
@@ -282,7 +282,7 @@ impl __rt::Workflow for Workflow {
         }))
     }
 
-    async fn tick(&mut self, cx: &__rt::Ctx, t: &__rt::Tick) -> Outputs {
+    async fn tick(&mut self, cx: &__rt::Ctx, t: &__rt::Tick<'_>) -> Outputs {
         Workflow::tick(self, cx, t).await
     }
 }

@@ -109,7 +109,7 @@ pub(super) fn workflow_impl(g: &Gen<'_>) -> TokenStream {
                 ::std::result::Result::Ok(Workflow::new(Params { #(#fields,)* }))
             }
 
-            async fn tick(&mut self, cx: &#rt::Ctx, t: &#rt::Tick) -> Outputs {
+            async fn tick(&mut self, cx: &#rt::Ctx, t: &#rt::Tick<'_>) -> Outputs {
                 Workflow::tick(self, cx, t).await
             }
         }

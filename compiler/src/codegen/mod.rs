@@ -270,7 +270,7 @@ impl Gen<'_> {
                 .map(|(i, s)| self.stage(i, s, Storage::Locals));
             let tick = quote! {
                 /// Runs one tick: every stage in order, then the `prev` cells and the outputs.
-                pub async fn tick(&mut self, cx: &#rt::Ctx, t: &#rt::Tick) -> Outputs {
+                pub async fn tick(&mut self, cx: &#rt::Ctx, t: &#rt::Tick<'_>) -> Outputs {
                     #(#stages)*
                     #prevs
                     #outputs
@@ -293,7 +293,7 @@ impl Gen<'_> {
                 let doc = format!(" {}", stage_doc(self, i, s));
                 quote! {
                     #[doc = #doc]
-                    async fn #name(&mut self, cx: &#rt::Ctx, t: &#rt::Tick, vals: &mut Values) {
+                    async fn #name(&mut self, cx: &#rt::Ctx, t: &#rt::Tick<'_>, vals: &mut Values) {
                         #body
                     }
                 }
@@ -304,7 +304,7 @@ impl Gen<'_> {
             });
             let tick = quote! {
                 /// Runs one tick: every stage in order, then the `prev` cells and the outputs.
-                pub async fn tick(&mut self, cx: &#rt::Ctx, t: &#rt::Tick) -> Outputs {
+                pub async fn tick(&mut self, cx: &#rt::Ctx, t: &#rt::Tick<'_>) -> Outputs {
                     let mut vals = Values { #(#value_init,)* };
                     let vals = &mut vals;
                     #(#calls)*

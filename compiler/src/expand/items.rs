@@ -521,7 +521,7 @@ pub(crate) fn placeholder(w: &ast::Workflow, extra: TokenStream) -> TokenStream 
                 }
 
                 /// Runs one tick.
-                pub async fn tick(&mut self, cx: &__rt::Ctx, t: &__rt::Tick) -> Outputs {
+                pub async fn tick(&mut self, cx: &__rt::Ctx, t: &__rt::Tick<'_>) -> Outputs {
                     Outputs {}
                 }
             }
@@ -537,7 +537,7 @@ pub(crate) fn placeholder(w: &ast::Workflow, extra: TokenStream) -> TokenStream 
                     ::std::result::Result::Err(__rt::ParamError::missing(#name_str))
                 }
 
-                async fn tick(&mut self, cx: &__rt::Ctx, t: &__rt::Tick) -> Outputs {
+                async fn tick(&mut self, cx: &__rt::Ctx, t: &__rt::Tick<'_>) -> Outputs {
                     Outputs {}
                 }
             }

@@ -60,6 +60,21 @@ pub struct OutcomeQuote {
     pub volume: f64,
 }
 
+/// Where a market keeps one caller's quote: see [`Market::quote_with`].
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct QuoteHint {
+    /// The [`Market`] it is from (0: none yet).
+    market: u64,
+    index: usize,
+}
+
+/// A fresh id per market, so a hint from one is never read in another.
+fn next_market_id() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
 /// The replayed series and where the replay stands.
 #[derive(Debug)]
 struct Replay {
@@ -69,7 +84,7 @@ struct Replay {
 
 #[derive(Debug)]
 enum Source {
-    Sim(sim::Sim),
+    Sim(Box<sim::Sim>),
     Replay(Replay),
     Live,
 }
@@ -77,6 +92,8 @@ enum Source {
 /// The market of one run.
 #[derive(Debug)]
 pub struct Market {
+    /// Tells this market's [`QuoteHint`]s from another's.
+    id: u64,
     source: Source,
     gpus: gpu::GpuMarket,
     tick: u64,
@@ -102,7 +119,8 @@ impl Market {
     /// The simulated market for a seed.
     pub fn sim(seed: u64) -> Market {
         Market {
-            source: Source::Sim(sim::Sim::new(seed)),
+            id: next_market_id(),
+            source: Source::Sim(Box::new(sim::Sim::new(seed))),
             gpus: gpu::GpuMarket::new(seed),
             tick: 0,
             now_ms: 0,
@@ -113,6 +131,7 @@ impl Market {
     pub fn replay(csv_text: &str, source: &str) -> Result<Market, ReplayError> {
         let rows = replay::parse_csv(csv_text, source)?;
         Ok(Market {
+            id: next_market_id(),
             source: Source::Replay(Replay { rows, index: 0 }),
             gpus: gpu::GpuMarket::new(0),
             tick: 0,
@@ -123,6 +142,7 @@ impl Market {
     /// The live slot: every query answers `Unsupported` until the venue clients exist.
     pub fn live() -> Market {
         Market {
+            id: next_market_id(),
             source: Source::Live,
             gpus: gpu::GpuMarket::new(0),
             tick: 0,
@@ -135,7 +155,8 @@ impl Market {
     pub fn with_seed(mut self, seed: u64) -> Market {
         self.gpus = gpu::GpuMarket::new(seed);
         if let Source::Sim(_) = self.source {
-            self.source = Source::Sim(sim::Sim::new(seed));
+            self.source = Source::Sim(Box::new(sim::Sim::new(seed)));
+            self.id = next_market_id();
         }
         self
     }
@@ -205,6 +226,33 @@ impl Market {
             Source::Replay(_) => self.peek_quote(venue, pair).ok_or_else(no_row),
             Source::Live => Err(unsupported_live("market data")),
         }
+    }
+
+    /// [`Market::quote`] for a caller that asks for the same venue and pair every tick (the
+    /// price nodes): `hint` remembers where the market keeps that quote, so the next call
+    /// skips the name checks and the lookups. A hint from another market, or for another
+    /// venue or pair, is ignored and replaced.
+    #[inline]
+    pub fn quote_with(
+        &mut self,
+        hint: &mut QuoteHint,
+        venue: &str,
+        pair: &str,
+    ) -> Result<Quote, NodeError> {
+        let id = self.id;
+        let Source::Sim(s) = &mut self.source else {
+            return self.quote(venue, pair);
+        };
+        if hint.market == id
+            && let Some(q) = s.quote_at(hint.index, venue, pair)
+        {
+            return Ok(q);
+        }
+        check_name("venue", venue)?;
+        check_name("pair", pair)?;
+        let (index, q) = s.quote_indexed(venue, pair);
+        *hint = QuoteHint { market: id, index };
+        Ok(q)
     }
 
     /// The quote of a series the market already knows, without creating one. The ledger
@@ -566,6 +614,35 @@ mod tests {
         assert_eq!(interval_ms("0m"), None);
         assert_eq!(interval_ms(""), None);
         assert_eq!(interval_ms("m"), None);
+    }
+
+    #[test]
+    fn hinted_quotes_equal_plain_quotes_whatever_the_hint() {
+        let mut a = Market::sim(5);
+        let mut b = Market::sim(5);
+        let mut other = Market::sim(5);
+        let (mut hint, mut stray) = (QuoteHint::default(), QuoteHint::default());
+        for t in 0..40u64 {
+            a.begin_tick(t, 0);
+            b.begin_tick(t, 0);
+            other.begin_tick(t, 0);
+            // The pair changes now and then; `stray` comes from another market each tick.
+            let pair = if t % 7 == 3 { "ETHUSDT" } else { "BTCUSDT" };
+            let want = b.quote("kraken", pair).expect("sim quotes");
+            assert_eq!(
+                a.quote_with(&mut hint, "kraken", pair),
+                Ok(want),
+                "tick {t}"
+            );
+            assert_eq!(a.quote_with(&mut hint, "kraken", pair), Ok(want));
+            let _ = other.quote_with(&mut stray, "binance", "SOLUSDT");
+            assert_eq!(a.quote_with(&mut stray, "kraken", pair), Ok(want));
+        }
+        // Names are still checked when the hint does not apply.
+        assert!(a.quote_with(&mut hint, "kraken", " ").is_err());
+        let mut replay = Market::replay(CSV, "prices.csv").expect("valid");
+        let q = replay.quote_with(&mut hint, "binance", "BTCUSDT");
+        assert_eq!(q.map(|q| q.last), Ok(102.0));
     }
 
     #[test]

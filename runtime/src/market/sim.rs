@@ -277,6 +277,17 @@ fn ceil_to(x: f64, d: u32) -> f64 {
     (x * p).ceil() / p
 }
 
+/// One (venue, pair) as a node spelled them, and its quote at the step it was made. A quote
+/// is a function of (seed, venue, pair, step), so asking again in the same step can answer
+/// from here.
+#[derive(Debug)]
+struct CachedQuote {
+    venue: Box<str>,
+    pair: Box<str>,
+    step: u64,
+    quote: Quote,
+}
+
 /// The simulated market of one run.
 #[derive(Debug)]
 pub(crate) struct Sim {
@@ -288,6 +299,12 @@ pub(crate) struct Sim {
     outcomes: HashMap<(String, String), OutcomeSeries>,
     /// Run-clock times of recent steps, for candle open times.
     times: VecDeque<(u64, i64)>,
+    /// Every (venue, pair) spelling asked for, with its latest quote. Nodes keep the index
+    /// of theirs ([`Sim::quote_at`]), so a price node costs an index and a compare per
+    /// tick rather than parsing the pair and walking four maps.
+    quotes: Vec<CachedQuote>,
+    /// Where each spelling is in `quotes`: venue, then pair.
+    quote_index: HashMap<String, HashMap<String, usize>>,
 }
 
 impl Sim {
@@ -299,6 +316,8 @@ impl Sim {
             venues: HashMap::new(),
             outcomes: HashMap::new(),
             times: VecDeque::new(),
+            quotes: Vec::new(),
+            quote_index: HashMap::new(),
         }
     }
 
@@ -414,6 +433,86 @@ impl Sim {
     }
 
     fn peek_or_create(&mut self, venue: &str, pair: &str) -> Quote {
+        self.quote_indexed(venue, pair).1
+    }
+
+    /// The quote of entry `index` of the cache, if that entry is this (venue, pair): made
+    /// now if the cached one is from an earlier step.
+    #[inline]
+    pub(crate) fn quote_at(&mut self, index: usize, venue: &str, pair: &str) -> Option<Quote> {
+        let entry = self.quotes.get(index)?;
+        if *entry.venue != *venue || *entry.pair != *pair {
+            return None;
+        }
+        if entry.step == self.step {
+            return Some(entry.quote);
+        }
+        Some(self.refresh(index))
+    }
+
+    /// The quote of a venue and pair and where the cache keeps it, for [`Sim::quote_at`].
+    pub(crate) fn quote_indexed(&mut self, venue: &str, pair: &str) -> (usize, Quote) {
+        let known = self
+            .quote_index
+            .get(venue)
+            .and_then(|pairs| pairs.get(pair))
+            .copied();
+        let index = match known {
+            Some(index) => index,
+            None => {
+                let index = self.quotes.len();
+                self.quotes.push(CachedQuote {
+                    venue: venue.into(),
+                    pair: pair.into(),
+                    // No step is this one: the first use makes the quote.
+                    step: u64::MAX,
+                    quote: Quote {
+                        bid: 0.0,
+                        ask: 0.0,
+                        last: 0.0,
+                        low: 0.0,
+                        high: 0.0,
+                    },
+                });
+                self.quote_index
+                    .entry(venue.to_owned())
+                    .or_default()
+                    .insert(pair.to_owned(), index);
+                index
+            }
+        };
+        let entry = &self.quotes[index];
+        let quote = if entry.step == self.step {
+            entry.quote
+        } else {
+            self.refresh(index)
+        };
+        (index, quote)
+    }
+
+    /// Remakes entry `index`'s quote at the current step.
+    #[cold]
+    fn refresh(&mut self, index: usize) -> Quote {
+        let (venue, pair) = {
+            let e = &self.quotes[index];
+            (e.venue.clone(), e.pair.clone())
+        };
+        let quote = self.make_quote(&venue, &pair);
+        let step = self.step;
+        let e = &mut self.quotes[index];
+        e.step = step;
+        e.quote = quote;
+        quote
+    }
+
+    /// The quote made for this (venue, pair) spelling at the current step, if any.
+    fn cached_quote(&self, venue: &str, pair: &str) -> Option<Quote> {
+        let index = *self.quote_index.get(venue)?.get(pair)?;
+        let entry = self.quotes.get(index)?;
+        (entry.step == self.step).then_some(entry.quote)
+    }
+
+    fn make_quote(&mut self, venue: &str, pair: &str) -> Quote {
         let q = if is_outcome_venue(venue) {
             let k = self.ensure_outcome(venue, pair);
             self.outcome_quote_of(&k).map(|(q, _)| q)
@@ -434,6 +533,9 @@ impl Sim {
 
     /// The quote of a series that already exists, without creating one.
     pub(crate) fn peek_quote(&self, venue: &str, pair: &str) -> Option<Quote> {
+        if let Some(q) = self.cached_quote(venue, pair) {
+            return Some(q);
+        }
         if is_outcome_venue(venue) {
             self.outcome_quote_of(&(venue.to_string(), pair.to_string()))
                 .map(|(q, _)| q)
@@ -680,6 +782,27 @@ mod tests {
         }
         // The basis varies enough for arbitrage to appear sometimes (> 2 x 10 bps fees).
         assert!(max_basis > 0.002, "max basis {max_basis}");
+    }
+
+    #[test]
+    fn cached_quotes_are_the_quotes_of_the_step() {
+        // `a` asks twice a tick (the second answer comes from the cache) and peeks; `b` asks
+        // once, under another spelling of the same asset first, so its cache never helps.
+        let mut a = Sim::new(11);
+        let mut b = Sim::new(11);
+        for t in 0..50 {
+            a.begin_tick(t, t as i64 * 60_000);
+            b.begin_tick(t, t as i64 * 60_000);
+            let first = a.quote("kraken", "XBTUSD");
+            assert_eq!(a.quote("kraken", "XBTUSD"), first);
+            assert_eq!(a.peek_quote("kraken", "XBTUSD"), Some(first));
+            let _ = b.quote("kraken", "BTC/USD");
+            assert_eq!(b.quote("kraken", "XBTUSD"), first, "tick {t}");
+        }
+        // A tick that moves nothing (an earlier index) keeps the cached quote valid.
+        let q = a.quote("kraken", "XBTUSD");
+        a.begin_tick(3, 0);
+        assert_eq!(a.quote("kraken", "XBTUSD"), q);
     }
 
     #[test]

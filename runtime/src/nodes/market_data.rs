@@ -8,15 +8,21 @@
 
 use crate::config::Mode;
 use crate::ctx::Ctx;
-use crate::market::{Funding, MAX_CANDLES, MAX_DEPTH};
+use crate::market::{Funding, MAX_CANDLES, MAX_DEPTH, QuoteHint};
 use crate::node::{ErrorKind, NodeError};
 use crate::nodes::{lock, name};
 use crate::types::{Candle, Candles, OrderBook};
 
-/// The last trade price.
-pub(crate) fn price(cx: &Ctx, venue: &str, pair: &str) -> Result<f64, NodeError> {
+/// The last trade price; `hint` is the node's memo of where the market keeps its quote.
+#[inline]
+pub(crate) fn price(
+    cx: &Ctx,
+    hint: &mut QuoteHint,
+    venue: &str,
+    pair: &str,
+) -> Result<f64, NodeError> {
     let pair = name("pair", pair)?;
-    lock(&cx.market).price(venue, pair)
+    Ok(lock(&cx.market).quote_with(hint, venue, pair)?.last)
 }
 
 /// A count input (`depth`, `limit`) within `1..=max`.
@@ -119,12 +125,16 @@ macro_rules! exchange_venue {
                 out { price: f64 }
             }
 
+            /// Remembers where the market keeps this node's quote.
             #[derive(Debug, Default)]
-            pub struct Node;
+            pub struct Node {
+                hint: crate::market::QuoteHint,
+            }
 
             impl Io for Node {
                 async fn run(&mut self, cx: &Ctx, input: In) -> Result<Out, NodeError> {
-                    let price = crate::nodes::market_data::price(cx, $venue, &input.pair)?;
+                    let price =
+                        crate::nodes::market_data::price(cx, &mut self.hint, $venue, &input.pair)?;
                     Ok(Out { price })
                 }
             }

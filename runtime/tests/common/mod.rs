@@ -215,7 +215,7 @@ pub struct Demo {
 }
 
 impl Demo {
-    pub async fn tick(&mut self, cx: &Ctx, t: &Tick) -> DemoOutputs {
+    pub async fn tick(&mut self, cx: &Ctx, t: &Tick<'_>) -> DemoOutputs {
         // Stage 0: now
         let v_now = {
             let input = NowIn {};
@@ -312,7 +312,7 @@ impl Workflow for Demo {
         })
     }
 
-    async fn tick(&mut self, cx: &Ctx, t: &Tick) -> DemoOutputs {
+    async fn tick(&mut self, cx: &Ctx, t: &Tick<'_>) -> DemoOutputs {
         Demo::tick(self, cx, t).await
     }
 }
@@ -364,7 +364,7 @@ impl Workflow for Once {
         })
     }
 
-    async fn tick(&mut self, cx: &Ctx, t: &Tick) -> OnceOutputs {
+    async fn tick(&mut self, cx: &Ctx, t: &Tick<'_>) -> OnceOutputs {
         let v_add = self.n_add.compute(
             cx,
             t,
@@ -423,7 +423,7 @@ impl Workflow for Gated {
         })
     }
 
-    async fn tick(&mut self, cx: &Ctx, t: &Tick) -> NoOutputs {
+    async fn tick(&mut self, cx: &Ctx, t: &Tick<'_>) -> NoOutputs {
         let v_gate = self.n_gate.io(cx, t, &GATED_NODES[0], ()).await;
         let _ = match &v_gate {
             Some(_) => self
@@ -487,7 +487,7 @@ impl Workflow for Signaller {
         })
     }
 
-    async fn tick(&mut self, cx: &Ctx, t: &Tick) -> NoOutputs {
+    async fn tick(&mut self, cx: &Ctx, t: &Tick<'_>) -> NoOutputs {
         let send = u64::from(t.index() == self.at);
         let _ = self
             .n_sig
