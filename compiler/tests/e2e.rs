@@ -262,10 +262,14 @@ fn independent_io_nodes_of_a_stage_run_concurrently() {
 
 #[test]
 fn large_flows_split_into_stage_methods_and_run() {
-    // 300 nodes: past the split threshold, so the tick calls one method per stage. A chain
-    // of 100 conditions (100 stages) beside 199 independent ones (one wide stage).
+    // 450 nodes: past the split threshold, so the tick calls methods per stage. A chain of
+    // 100 conditions (100 stages) beside 199 independent ones, and 151 price nodes in the
+    // first stage: more than one `join!` can take, so they are joined as a tree.
     let mut source =
         String::from("workflow e2e_large {\n    node px = binance.price(pair: \"BTCUSDT\")\n");
+    for i in 0..150 {
+        source.push_str(&format!("    node q{i} = kraken.price(pair: \"XBTUSD\")\n"));
+    }
     source.push_str("    node c0 = cond.threshold(value: px.price, min: 1)\n");
     source.push_str("    node c1 = cond.and(a: c0.pass, b: true)\n");
     for i in 2..100 {
@@ -276,18 +280,40 @@ fn large_flows_split_into_stage_methods_and_run() {
     }
     for i in 0..199 {
         source.push_str(&format!(
-            "    node w{i} = cond.threshold(value: px.price, min: {i})\n"
+            "    node w{i} = cond.threshold(value: q{}.price, min: {i})\n",
+            i % 150
         ));
     }
     source.push_str("    output chained = c99.out\n    output wide = w198.pass\n}\n");
     let analysis =
         flow_compiler::analyze("large.flow", &source, &mut flow_compiler::check::NoFiles);
+    assert!(!analysis.has_errors(), "{:?}", analysis.diagnostics);
     let graph = &analysis.graphs[0];
-    assert_eq!(graph.nodes.len(), 300);
+    assert_eq!(graph.nodes.len(), 450);
     let rust = flow_compiler::codegen::emit(graph, &flow_compiler::codegen::Config::default());
+    // Compute parts are plain methods of at most 64 nodes; only the I/O part is async.
+    assert!(rust.contains("async fn stage_0_io("), "an async I/O part");
     assert!(
-        rust.contains("async fn stage_100("),
-        "split into stage methods"
+        rust.contains("    fn stage_100_"),
+        "a plain method for the last stage"
+    );
+    assert!(
+        !rust.contains("async fn stage_1_"),
+        "compute parts are not async"
+    );
+    let largest = rust
+        .split("fn stage_")
+        .skip(1)
+        .map(|method| method.matches(".compute(cx, t,").count())
+        .max();
+    assert_eq!(
+        largest,
+        Some(64),
+        "200 compute nodes of one stage in chunks of 64"
+    );
+    assert!(
+        rust.matches("__rt::tokio::join!(").count() >= 6,
+        "151 futures joined as a tree of joins of at most 32"
     );
 
     let exe = build_flow(&source);
@@ -302,4 +328,5 @@ fn large_flows_split_into_stage_methods_and_run() {
     assert_eq!(done[0]["results"]["chained"], true);
     assert_eq!(done[0]["results"]["wide"], true);
     assert_eq!(node_events(&events, "node_completed", "c99").len(), 2);
+    assert_eq!(node_events(&events, "node_completed", "q149").len(), 2);
 }

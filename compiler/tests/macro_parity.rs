@@ -65,6 +65,7 @@ fn workflow_macro_and_flowc_build_replay_identically() {
         source: &program,
         release: false,
         progress: false,
+        macros: true,
     };
     let by_macro = match build(&Layout::from_env(), &request) {
         Ok(built) => built.executable,

@@ -863,8 +863,25 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    std::process::ExitCode::from(cli::<W, I, T>(args, &mut std::io::stderr()))
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    // The run gets a thread with a large stack: a workflow keeps every node's state in one
+    // struct and a tick's values in its future, which for flows of thousands of nodes
+    // outgrow the main thread's 8 MiB in debug builds. The stack is reserved address space,
+    // used only as far as it is touched. Should the thread not start, run here.
+    let thread = std::thread::Builder::new()
+        .name("flow-run".into())
+        .stack_size(RUN_STACK_BYTES);
+    let on_thread = args.clone();
+    let code = match thread.spawn(move || cli::<W, _, _>(on_thread, &mut std::io::stderr())) {
+        // A panic has printed its message; 101 is Rust's exit code for it.
+        Ok(handle) => handle.join().unwrap_or(101),
+        Err(_) => cli::<W, _, _>(args, &mut std::io::stderr()),
+    };
+    std::process::ExitCode::from(code)
 }
+
+/// The stack of the thread a generated executable runs on.
+const RUN_STACK_BYTES: usize = 256 << 20;
 
 /// The command line, writing messages and the summary to `err`; returns the exit code.
 pub fn cli<W, I, T>(args: I, err: &mut dyn Write) -> u8

@@ -158,6 +158,7 @@ fn compile(graph: &CheckedGraph, release: bool) -> Result<PathBuf, ExitCode> {
         source: &source,
         release,
         progress: true,
+        macros: false,
     };
     match flow_compiler::build::build(&layout, &request) {
         Ok(built) => {

@@ -16,11 +16,7 @@ use crate::graph::CheckedGraph;
 /// required. Needs the items of [`super::codegen`] (the `__rt` alias and `Params`) in scope.
 pub fn params_api(graph: &CheckedGraph, config: &super::Config) -> TokenStream {
     let alias = quote!(__rt);
-    let g = Gen {
-        g: graph,
-        cfg: config,
-        rt: &alias,
-    };
+    let g = Gen::new(graph, config, &alias);
     let consts = ConstPlaces { graph, base: None };
     let required: Vec<_> = graph
         .params

@@ -7,8 +7,10 @@
 //! - a `tick` method that runs the stages in order: within a stage, compute nodes are plain
 //!   calls and I/O nodes are awaited together with one `join!`; values live in typed locals
 //!   (`Option<Out>` per node, `None` when the node was skipped or failed);
-//! - flows larger than [`Config::split_threshold`] nodes get one method per stage, with the
-//!   values in a typed struct instead of locals, so rustc's time stays linear in the size.
+//! - flows larger than [`Config::split_threshold`] nodes are split into methods, with the
+//!   values in a typed struct instead of locals: per stage, plain methods of at most 64
+//!   compute nodes and one async method joining its I/O nodes (wide stages as a tree of
+//!   `join!`s of at most 32), so rustc's time stays linear in the size.
 //!
 //! Code generation takes only a checked graph and cannot fail: every user-facing error was
 //! reported by `parse` or `check`.
@@ -37,7 +39,7 @@ pub struct Config {
     /// Emit `// Stage N: ...` comments (only the text form can carry comments; the macro
     /// form turns this off).
     pub comments: bool,
-    /// Flows with more nodes than this get one method per stage.
+    /// Flows with more nodes than this are split into methods per stage.
     pub split_threshold: usize,
 }
 
@@ -56,12 +58,7 @@ impl Default for Config {
 pub fn codegen(graph: &CheckedGraph, config: &Config) -> TokenStream {
     // Everything refers to the runtime through one alias, imported once at the top.
     let alias = quote!(__rt);
-    Gen {
-        g: graph,
-        cfg: config,
-        rt: &alias,
-    }
-    .file()
+    Gen::new(graph, config, &alias).file()
 }
 
 /// Generates the workflow and renders it as formatted Rust source text.
@@ -80,6 +77,43 @@ struct Gen<'a> {
     g: &'a CheckedGraph,
     cfg: &'a Config,
     rt: &'a TokenStream,
+    /// The methods of a split flow, in order (empty when the flow is not split).
+    parts: Vec<Part>,
+    /// For each node of a split flow, the index of its part.
+    part_of: Vec<usize>,
+}
+
+/// One method of a split flow: a chunk of at most [`COMPUTE_CHUNK`] of a stage's compute
+/// nodes, or all of its I/O nodes (awaited together).
+struct Part {
+    stage: usize,
+    io: bool,
+    nodes: Vec<NodeId>,
+}
+
+/// A split flow's parts, stage by stage: compute chunks first, then the I/O nodes.
+fn parts(graph: &CheckedGraph) -> Vec<Part> {
+    let mut parts = Vec::new();
+    for (stage, ids) in graph.stages.iter().enumerate() {
+        let (io, compute): (Vec<NodeId>, Vec<NodeId>) = ids
+            .iter()
+            .partition(|id| graph.nodes[id.0 as usize].kind.io);
+        for chunk in compute.chunks(COMPUTE_CHUNK) {
+            parts.push(Part {
+                stage,
+                io: false,
+                nodes: chunk.to_vec(),
+            });
+        }
+        if !io.is_empty() {
+            parts.push(Part {
+                stage,
+                io: true,
+                nodes: io,
+            });
+        }
+    }
+    parts
 }
 
 /// How a node's value is referred to: a local of `tick`, or a field of the values struct
@@ -90,7 +124,28 @@ enum Storage {
     Struct,
 }
 
-impl Gen<'_> {
+impl<'a> Gen<'a> {
+    fn new(g: &'a CheckedGraph, cfg: &'a Config, rt: &'a TokenStream) -> Self {
+        let parts = if g.nodes.len() > cfg.split_threshold {
+            parts(g)
+        } else {
+            Vec::new()
+        };
+        let mut part_of = vec![0; g.nodes.len()];
+        for (k, part) in parts.iter().enumerate() {
+            for id in &part.nodes {
+                part_of[id.0 as usize] = k;
+            }
+        }
+        Gen {
+            g,
+            cfg,
+            rt,
+            parts,
+            part_of,
+        }
+    }
+
     fn node(&self, id: NodeId) -> &crate::graph::Node {
         &self.g.nodes[id.0 as usize]
     }
@@ -278,35 +333,58 @@ impl Gen<'_> {
             };
             (tick, TokenStream::new())
         } else {
-            let value_fields = self.g.nodes.iter().map(|n| {
-                let field = names::prefixed("v_", &n.name);
-                let module = names::kind_module(rt, &n.kind.path);
-                quote!(#field: ::std::option::Option<#module::Out>)
-            });
-            let value_init = self.g.nodes.iter().map(|n| {
-                let field = names::prefixed("v_", &n.name);
-                quote!(#field: ::std::option::Option::None)
-            });
-            let stage_fns = self.g.stages.iter().enumerate().map(|(i, s)| {
-                let name = format_ident!("stage_{}", i);
-                let body = self.stage(i, s, Storage::Struct);
-                let doc = format!(" {}", stage_doc(self, i, s));
-                quote! {
-                    #[doc = #doc]
-                    async fn #name(&mut self, cx: &#rt::Ctx, t: &#rt::Tick<'_>, vals: &mut Values) {
-                        #body
-                    }
+            // Each part (a chunk of a stage's compute nodes, or all of its I/O nodes) becomes
+            // one method, and keeps its nodes' values in a struct of its own: small plain
+            // functions and small structs keep rustc's time linear in the flow's size (it
+            // finds a field by scanning its struct), and only the I/O parts are async.
+            let mut stage_fns = Vec::new();
+            let mut calls = Vec::new();
+            let mut groups = Vec::new();
+            let mut group_fields = Vec::new();
+            for (k, part) in self.parts.iter().enumerate() {
+                let doc = format!(" {}", stage_doc(self, part.stage, &part.nodes));
+                if part.io {
+                    let name = format_ident!("stage_{}_io", part.stage);
+                    let body = self.io_calls(&part.nodes, Storage::Struct);
+                    stage_fns.push(quote! {
+                        #[doc = #doc]
+                        async fn #name(&mut self, cx: &#rt::Ctx, t: &#rt::Tick<'_>, vals: &mut Values) {
+                            #body
+                        }
+                    });
+                    calls.push(quote!(self.#name(cx, t, vals).await;));
+                } else {
+                    let name = format_ident!("stage_{}_{}", part.stage, k);
+                    let body = self.compute_calls(&part.nodes, Storage::Struct);
+                    stage_fns.push(quote! {
+                        #[doc = #doc]
+                        fn #name(&mut self, cx: &#rt::Ctx, t: &#rt::Tick<'_>, vals: &mut Values) {
+                            #body
+                        }
+                    });
+                    calls.push(quote!(self.#name(cx, t, vals);));
                 }
-            });
-            let calls = (0..self.g.stages.len()).map(|i| {
-                let name = format_ident!("stage_{}", i);
-                quote!(self.#name(cx, t, vals).await;)
-            });
+                let group = format_ident!("Values{}", k);
+                let field = format_ident!("g{}", k);
+                let fields = part.nodes.iter().map(|id| {
+                    let n = self.node(*id);
+                    let name = names::prefixed("v_", &n.name);
+                    let module = names::kind_module(rt, &n.kind.path);
+                    quote!(#name: ::std::option::Option<#module::Out>)
+                });
+                groups.push(quote! {
+                    #[derive(Default)]
+                    struct #group { #(#fields,)* }
+                });
+                group_fields.push(quote!(#field: #group));
+            }
             let tick = quote! {
                 /// Runs one tick: every stage in order, then the `prev` cells and the outputs.
                 pub async fn tick(&mut self, cx: &#rt::Ctx, t: &#rt::Tick<'_>) -> Outputs {
-                    let mut vals = Values { #(#value_init,)* };
-                    let vals = &mut vals;
+                    // On the heap: the values of a large flow would make the tick's future
+                    // (and every move of it) as large as themselves.
+                    let mut vals = ::std::boxed::Box::<Values>::default();
+                    let vals = &mut *vals;
                     #(#calls)*
                     #prevs
                     #outputs
@@ -314,8 +392,11 @@ impl Gen<'_> {
                 #(#stage_fns)*
             };
             let values = quote! {
-                /// Node values of one tick, for flows split into one method per stage.
-                struct Values { #(#value_fields,)* }
+                /// Node values of one tick, for flows split into methods: one struct per
+                /// method, each holding the values of that method's nodes.
+                #[derive(Default)]
+                struct Values { #(#group_fields,)* }
+                #(#groups)*
             };
             (tick, values)
         }
@@ -323,7 +404,6 @@ impl Gen<'_> {
 
     /// The code of one stage: the node calls, with skip propagation.
     fn stage(&self, index: usize, stage: &[NodeId], storage: Storage) -> TokenStream {
-        let rt = self.rt;
         let marker = if self.cfg.comments && !self.split() {
             abi::stage_marker(&stage_doc(self, index, stage))
         } else {
@@ -333,7 +413,15 @@ impl Gen<'_> {
             stage.iter().partition(|id| self.node(**id).kind.io);
         let mut out = marker;
         // Compute nodes first: they are plain calls, and nothing in one stage reads another.
-        for id in &compute {
+        out.extend(self.compute_calls(&compute, storage));
+        out.extend(self.io_calls(&io, storage));
+        out
+    }
+
+    /// Plain calls of compute nodes of one stage, each guarded by its inputs and `when`.
+    fn compute_calls(&self, compute: &[NodeId], storage: Storage) -> TokenStream {
+        let mut out = TokenStream::new();
+        for id in compute {
             let value = self.value_place(*id, storage);
             let call = self.guarded_call(
                 *id,
@@ -342,7 +430,14 @@ impl Gen<'_> {
             );
             out.extend(quote!(#value = #call;));
         }
-        match io.as_slice() {
+        out
+    }
+
+    /// The I/O nodes of one stage, awaited together.
+    fn io_calls(&self, io: &[NodeId], storage: Storage) -> TokenStream {
+        let rt = self.rt;
+        let mut out = TokenStream::new();
+        match io {
             [] => {}
             [one] => {
                 let value = self.value_place(*one, storage);
@@ -387,9 +482,15 @@ impl Gen<'_> {
                     let value = self.value_place(*id, storage);
                     quote!(#value = #b;)
                 });
+                let items = futures
+                    .iter()
+                    .zip(&bindings)
+                    .map(|(f, b)| (quote!(#f), quote!(#b)))
+                    .collect();
+                let (joined, pattern) = join_tree(rt, items);
                 out.extend(quote! {
                     #prepare
-                    let (#(#bindings,)*) = #rt::tokio::join!(#(#futures),*);
+                    let #pattern = #joined;
                     #(#assigns)*
                 });
             }
@@ -397,12 +498,14 @@ impl Gen<'_> {
         out
     }
 
-    /// `let v_x` for locals, `vals.v_x` for the split form.
+    /// `let v_x` for locals, `vals.g<part>.v_x` for the split form.
     fn value_place(&self, id: NodeId, storage: Storage) -> TokenStream {
-        let name = names::prefixed("v_", &self.node(id).name);
         match storage {
-            Storage::Locals => quote!(let #name),
-            Storage::Struct => quote!(vals.#name),
+            Storage::Locals => {
+                let name = names::prefixed("v_", &self.node(id).name);
+                quote!(let #name)
+            }
+            Storage::Struct => self.value_ref(id, storage),
         }
     }
 
@@ -410,7 +513,10 @@ impl Gen<'_> {
         let name = names::prefixed("v_", &self.node(id).name);
         match storage {
             Storage::Locals => quote!(#name),
-            Storage::Struct => quote!(vals.#name),
+            Storage::Struct => {
+                let group = format_ident!("g{}", self.part_of[id.0 as usize]);
+                quote!(vals.#group.#name)
+            }
         }
     }
 
@@ -569,6 +675,37 @@ fn stage_doc(cg: &Gen<'_>, index: usize, stage: &[NodeId]) -> String {
 
 /// Places for expressions evaluated inside a tick: outputs of nodes that ran are bound as
 /// `d_<name>` by the surrounding guard.
+/// The most compute nodes in one method of a split flow.
+const COMPUTE_CHUNK: usize = 64;
+
+/// The most futures one `join!` awaits. tokio's `join!` recurses once per future while
+/// expanding (the default recursion limit of 128 fails at about 120), so wider stages are
+/// joined as a tree: groups of this many, each an `async move` block with its own `join!`.
+const JOIN_WIDTH: usize = 32;
+
+/// One expression that awaits every future of `items` (future, result pattern) concurrently,
+/// and the tuple pattern its value destructures into.
+fn join_tree(
+    rt: &TokenStream,
+    items: Vec<(TokenStream, TokenStream)>,
+) -> (TokenStream, TokenStream) {
+    if items.len() <= JOIN_WIDTH {
+        let (futures, patterns): (Vec<_>, Vec<_>) = items.into_iter().unzip();
+        return (
+            quote!(#rt::tokio::join!(#(#futures),*)),
+            quote!((#(#patterns,)*)),
+        );
+    }
+    let mut groups = Vec::new();
+    let mut rest = items.into_iter().peekable();
+    while rest.peek().is_some() {
+        let chunk: Vec<_> = rest.by_ref().take(JOIN_WIDTH).collect();
+        let (joined, pattern) = join_tree(rt, chunk);
+        groups.push((quote!(async move { #joined }), pattern));
+    }
+    join_tree(rt, groups)
+}
+
 struct TickPlaces<'a, 'b> {
     cg: &'a Gen<'b>,
     storage: Storage,

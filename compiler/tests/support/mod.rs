@@ -30,6 +30,7 @@ pub fn build_flow(source: &str) -> PathBuf {
         source: &text,
         release: false,
         progress: false,
+        macros: false,
     };
     match build(&Layout::from_env(), &request) {
         Ok(built) => built.executable,
