@@ -10,6 +10,12 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use crate::analysis::Analysis;
+use crate::ast;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::graph::CheckedGraph;
+use crate::source::FileId;
+
 /// Where things are: the runtime crate to link and the cache that holds generated crates and
 /// the shared target directory.
 #[derive(Debug, Clone)]
@@ -161,6 +167,75 @@ pub fn manifest(name: &str, runtime: &Path, macros: bool) -> String {
          codegen-units = 16\n"
     );
     m
+}
+
+/// E0100 for each node kind of `graph` the runtime does not implement, once per kind at
+/// its first node. A standalone program links only the runtime, so a kind bound to a Rust
+/// type (`extern node k(..) -> (..) = crate::T`, for the `workflow!` macro) or declared
+/// without one cannot be built by `flowc`; without this check the user would get rustc's
+/// errors about the generated code instead.
+pub fn unlinkable_kinds(analysis: &Analysis, graph: &CheckedGraph) -> Vec<Diagnostic> {
+    let files = std::iter::once((FileId::ROOT, &analysis.ast))
+        .chain(analysis.used.iter().map(|u| (u.id, &u.ast)));
+    let decls: Vec<(FileId, &ast::ExternNode)> = files
+        .flat_map(|(file, ast)| {
+            ast.items.iter().filter_map(move |item| match item {
+                ast::Item::ExternNode(decl) => Some((file, decl)),
+                _ => None,
+            })
+        })
+        .collect();
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for node in &graph.nodes {
+        let dotted = node.kind.dotted();
+        let decl = decls
+            .iter()
+            .rev()
+            .find(|(_, d)| d.path.dotted() == dotted)
+            .copied();
+        let bound = decl.and_then(|(_, d)| d.binding.as_ref());
+        if (bound.is_none() && crate::prelude::kind(&dotted).is_some())
+            || !seen.insert(dotted.clone())
+        {
+            continue;
+        }
+        let (message, help) = match bound {
+            Some(path) => (
+                format!(
+                    "node kind `{dotted}` is implemented by `{}`, a type of a Rust crate",
+                    rust_path(path)
+                ),
+                "`flowc` builds a program of its own, which links only the runtime's node kinds; \
+                 run this workflow from your crate with `flow_runtime::workflow!(file = \"...\")`"
+                    .to_owned(),
+            ),
+            None => (
+                format!("node kind `{dotted}` has no implementation in the runtime"),
+                format!(
+                    "the runtime implements the kinds of its prelude (`runtime/prelude.flow`); \
+                     a kind of your own needs a Rust type: declare it as \
+                     `extern node {dotted}(...) -> (...) = crate::path::MyNode` and run the \
+                     workflow from your crate with `flow_runtime::workflow!`"
+                ),
+            ),
+        };
+        let mut d = Diagnostic::new(Code::E0100, message, node.span, "used here").with_help(help);
+        if let Some((file, decl)) = decl {
+            d = d.with_label_in(file, decl.path.span, "declared here");
+        }
+        out.push(d);
+    }
+    out
+}
+
+fn rust_path(path: &ast::RustPath) -> String {
+    let names: Vec<&str> = path.segments.iter().map(|s| s.name.as_str()).collect();
+    format!(
+        "{}{}",
+        if path.global { "::" } else { "" },
+        names.join("::")
+    )
 }
 
 /// Writes the crate (only files whose content changed, so cargo's fingerprints stay warm)

@@ -135,3 +135,62 @@ fn usage_errors_exit_two() {
     let o = flowc(&["check", "--format", "xml", "x.flow"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn kinds_the_runtime_lacks_stop_build_run_and_emit_before_anything_is_built() {
+    let dir = std::env::temp_dir().join(format!("flowc-unlinkable-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let body = "workflow user_kind {\n    node px = binance.price(pair: \"BTCUSDT\")\n    node s = my.scale(x: px.price)\n    output y = s.y\n}\n";
+    let bound = dir.join("bound.flow");
+    let unbound = dir.join("unbound.flow");
+    std::fs::write(
+        &bound,
+        format!("extern node my.scale(x: f64) -> (y: f64) = crate::Scale\n{body}"),
+    )
+    .expect("writable");
+    std::fs::write(
+        &unbound,
+        format!("extern node my.scale(x: f64) -> (y: f64)\n{body}"),
+    )
+    .expect("writable");
+    let cache = dir.join("cache");
+    let out = dir.join("out");
+    for (file, says) in [
+        (&bound, "is implemented by `crate::Scale`"),
+        (&unbound, "has no implementation in the runtime"),
+    ] {
+        let file = file.display().to_string();
+        let out = out.display().to_string();
+        for args in [
+            vec!["build", file.as_str(), "-o", out.as_str()],
+            vec!["run", file.as_str()],
+            vec!["emit", file.as_str()],
+        ] {
+            let o = Command::new(env!("CARGO_BIN_EXE_flowc"))
+                .args(&args)
+                .env("NO_COLOR", "1")
+                .env("FLOW_CACHE_DIR", &cache)
+                .output()
+                .expect("flowc runs");
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(1), "{args:?}: {err}");
+            assert!(
+                err.contains("error[E0100]") && err.contains(says),
+                "{args:?}: {err}"
+            );
+            assert!(err.contains("workflow!"), "{args:?} says what to do: {err}");
+            assert!(o.stdout.is_empty(), "{args:?} printed no Rust");
+        }
+        // The schedule and the picture need no implementation.
+        for args in [
+            vec!["emit", "--schedule", file.as_str()],
+            vec!["graph", file.as_str()],
+        ] {
+            let o = flowc(&args);
+            assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+        }
+    }
+    assert!(!cache.exists(), "no crate was generated");
+    assert!(!out.exists(), "no executable was written");
+    let _ = std::fs::remove_dir_all(&dir);
+}

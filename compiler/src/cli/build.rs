@@ -74,14 +74,16 @@ pub(crate) struct EmitArgs {
 }
 
 /// Reads, analyzes and reports; returns the chosen workflow's graph, or the exit code.
-fn front(target: &Target) -> Result<CheckedGraph, ExitCode> {
+/// `standalone`: the graph becomes a program of its own, so every node kind must be one the
+/// runtime implements.
+fn front(target: &Target, standalone: bool) -> Result<CheckedGraph, ExitCode> {
     let path = &target.file;
     let name = normalize(path).display().to_string();
     let text = std::fs::read_to_string(path).map_err(|err| {
         eprintln!("error: cannot read `{}`: {err}", path.display());
         ExitCode::from(super::EXIT_USAGE)
     })?;
-    let analysis = flow_compiler::analyze(&name, &text, &mut FsLoader);
+    let mut analysis = flow_compiler::analyze(&name, &text, &mut FsLoader);
     let stderr = std::io::stderr();
     let style = human::Style {
         color: stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
@@ -105,8 +107,8 @@ fn front(target: &Target) -> Result<CheckedGraph, ExitCode> {
         );
         return Err(ExitCode::FAILURE);
     }
-    let mut graphs = analysis.graphs;
-    match (&target.workflow, graphs.len()) {
+    let mut graphs = std::mem::take(&mut analysis.graphs);
+    let graph = match (&target.workflow, graphs.len()) {
         (_, 0) => {
             let _ = writeln!(out, "error: {name} declares no workflow");
             Err(ExitCode::FAILURE)
@@ -134,7 +136,22 @@ fn front(target: &Target) -> Result<CheckedGraph, ExitCode> {
                 Err(ExitCode::from(super::EXIT_USAGE))
             }
         },
+    }?;
+    if standalone {
+        let unlinkable = flow_compiler::build::unlinkable_kinds(&analysis, &graph);
+        for d in &unlinkable {
+            let _ = out.write_all(human::render(d, &analysis.sources, style).as_bytes());
+        }
+        if !unlinkable.is_empty() {
+            let _ = writeln!(
+                out,
+                "error: workflow `{}` uses node kinds the runtime does not implement; nothing was built",
+                graph.name
+            );
+            return Err(ExitCode::FAILURE);
+        }
     }
+    Ok(graph)
 }
 
 fn plural(n: usize) -> &'static str {
@@ -177,7 +194,7 @@ fn compile(graph: &CheckedGraph, release: bool) -> Result<PathBuf, ExitCode> {
 }
 
 pub(crate) fn build(args: BuildArgs) -> ExitCode {
-    let graph = match front(&args.target) {
+    let graph = match front(&args.target, true) {
         Ok(g) => g,
         Err(code) => return code,
     };
@@ -206,7 +223,7 @@ fn copy_executable(from: &Path, to: &Path) -> std::io::Result<()> {
 }
 
 pub(crate) fn run(args: RunArgs) -> ExitCode {
-    let graph = match front(&args.target) {
+    let graph = match front(&args.target, true) {
         Ok(g) => g,
         Err(code) => return code,
     };
@@ -228,7 +245,7 @@ pub(crate) fn run(args: RunArgs) -> ExitCode {
 }
 
 pub(crate) fn emit(args: EmitArgs) -> ExitCode {
-    let graph = match front(&args.target) {
+    let graph = match front(&args.target, !args.schedule) {
         Ok(g) => g,
         Err(code) => return code,
     };
@@ -241,7 +258,7 @@ pub(crate) fn emit(args: EmitArgs) -> ExitCode {
 }
 
 pub(crate) fn graph(args: GraphArgs) -> ExitCode {
-    let graph = match front(&args.target) {
+    let graph = match front(&args.target, false) {
         Ok(g) => g,
         Err(code) => return code,
     };

@@ -183,7 +183,10 @@ fn explanation(code: Code) -> Explanation {
             title: "unknown node kind",
             meaning: "The kind after `node NAME =` must be declared by an `extern node`: in the \
                       prelude (the node library), in the file itself, or in a file brought in \
-                      with `use`. The name is probably misspelt.",
+                      with `use`. The name is probably misspelt. `flowc build`, `run` and \
+                      `emit` also report E0100 for a declared kind the runtime does not \
+                      implement (one bound to a Rust type with `= crate::Type`, or declared \
+                      without one): such a workflow runs from Rust, through `workflow!`.",
             wrong: "node px = binanse.price(pair: \"BTCUSDT\")",
             fix: "Use a declared kind; the help line suggests the closest one. `flowc` lists the \
                   node library in `runtime/prelude.flow`.",
