@@ -1001,6 +1001,20 @@ pub fn summary(r: &RunReport) -> String {
         "           cash {:.2}, equity {:.2}\n",
         l.cash, l.equity
     ));
+    if l.open_orders > 0 || l.fees > 0.0 {
+        out.push_str(&format!(
+            "           fees {:.2}, {} open order{}\n",
+            l.fees,
+            l.open_orders,
+            if l.open_orders == 1 { "" } else { "s" }
+        ));
+    }
+    if l.gpu_dph > 0.0 {
+        out.push_str(&format!(
+            "  gpu      rentals running at ${:.3}/h\n",
+            l.gpu_dph
+        ));
+    }
     if !r.last_outputs.is_empty() {
         let shown: Vec<String> = r
             .last_outputs
@@ -1013,4 +1027,53 @@ pub fn summary(r: &RunReport) -> String {
         out.push_str(&format!("  outputs  {}\n", shown.join(", ")));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(ledger: LedgerSummary) -> RunReport {
+        RunReport {
+            workflow: "w",
+            mode: Mode::default(),
+            ticks: 3,
+            failed_ticks: 0,
+            nodes_completed: 9,
+            nodes_skipped: 0,
+            nodes_failed: 0,
+            ledger,
+            wall: Duration::from_millis(5),
+            interrupted: false,
+            tick_reports: Vec::new(),
+            last_outputs: Vec::new(),
+            failure_counts: std::collections::BTreeMap::new(),
+        }
+    }
+
+    #[test]
+    fn the_summary_shows_fees_open_orders_and_gpu_rentals_when_there_are_any() {
+        let mut ledger = LedgerSummary {
+            cash: 100_000.0,
+            equity: 100_000.0,
+            realized_pnl: 0.0,
+            unrealized_pnl: 0.0,
+            fees: 0.0,
+            trades: 0,
+            open_orders: 0,
+            gpu_dph: 0.0,
+        };
+        let quiet = summary(&report(ledger.clone()));
+        assert!(quiet.contains("ticks    3 (0 failed)"), "{quiet}");
+        assert!(!quiet.contains("fees") && !quiet.contains("gpu"), "{quiet}");
+        ledger.fees = 1.25;
+        ledger.open_orders = 1;
+        ledger.gpu_dph = 2.4;
+        let busy = summary(&report(ledger));
+        assert!(busy.contains("fees 1.25, 1 open order\n"), "{busy}");
+        assert!(
+            busy.contains("gpu      rentals running at $2.400/h"),
+            "{busy}"
+        );
+    }
 }
