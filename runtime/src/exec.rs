@@ -78,6 +78,13 @@ impl<N: NodeKind> Slot<N> {
             breaker: Breaker::new(),
         }
     }
+
+    /// The slot of node `id` of a workflow: [`Slot::new`], then [`NodeKind::named`].
+    pub fn named(id: &'static str) -> Self {
+        let mut slot = Self::new();
+        slot.node.named(id);
+        slot
+    }
 }
 
 impl<N: NodeKind> Default for Slot<N> {

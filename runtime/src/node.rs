@@ -27,6 +27,12 @@ pub trait NodeKind: Sized {
     type Out: Clone + serde::Serialize;
     /// The state a run starts with.
     fn new() -> Self;
+    /// Tells the node its id in the workflow (`rsi` in `node rsi = ta.rsi(...)`), once,
+    /// before its first run. Most kinds ignore it; a node whose own events name it
+    /// (`notify.log`) keeps it.
+    fn named(&mut self, id: &'static str) {
+        let _ = id;
+    }
 }
 
 /// A node that computes: no I/O, no waiting.

@@ -182,7 +182,8 @@ impl<'a> Gen<'a> {
         });
         let state_init = self.g.nodes.iter().map(|n| {
             let field = names::prefixed("n_", &n.name);
-            quote!(#field: #rt::Slot::new())
+            let id = &n.name;
+            quote!(#field: #rt::Slot::named(#id))
         });
         let prev_fields = self.g.prevs.iter().map(|p| {
             let field = prev_field(p.id);

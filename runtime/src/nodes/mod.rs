@@ -25,7 +25,7 @@ use crate::node::{KindSpec, NodeError};
 /// must implement `Default`). The flavour is `compute`, `io` or `effect`, as in the prelude.
 macro_rules! node {
     (
-        kind $kind:expr, $flavour:ident;
+        kind $kind:expr, $flavour:ident $(, $named:ident)?;
         in { $( $iname:ident : $ity:ty ),* $(,)? }
         out { $( $oname:ident : $oty:ty ),* $(,)? }
     ) => {
@@ -68,9 +68,16 @@ macro_rules! node {
             fn new() -> Self {
                 <Node as ::std::default::Default>::default()
             }
+            $( node!(@$named); )?
         }
 
         node!(@check $flavour);
+    };
+    // `kind "...", io, named;`: the node keeps its id in a field `id: &'static str`.
+    (@named) => {
+        fn named(&mut self, id: &'static str) {
+            self.id = id;
+        }
     };
     (@io compute) => { false };
     (@io io) => { true };

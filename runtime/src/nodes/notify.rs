@@ -33,13 +33,16 @@ pub mod log {
     use crate::node::{Io, NodeError};
 
     node! {
-        kind "notify.log", effect;
+        kind "notify.log", effect, named;
         in { message: String }
         out { sent: bool }
     }
 
+    /// Knows its id in the workflow, for its `log` events.
     #[derive(Debug, Default)]
-    pub struct Node;
+    pub struct Node {
+        id: &'static str,
+    }
 
     impl Io for Node {
         async fn run(&mut self, cx: &Ctx, i: In) -> Result<Out, NodeError> {
@@ -47,8 +50,13 @@ pub mod log {
             if !quiet {
                 eprintln!("[log] {}", i.message);
             }
-            // The executor does not tell a node its id; the kind stands in for it.
-            cx.events.log("notify.log", &i.message);
+            // A node built outside a workflow (no id given) names its kind instead.
+            let id = if self.id.is_empty() {
+                SPEC.kind
+            } else {
+                self.id
+            };
+            cx.events.log(id, &i.message);
             Ok(Out {
                 sent: !quiet || cx.events.enabled(),
             })
@@ -75,5 +83,61 @@ pub mod webhook {
             let sent = super::post_webhook(&cx.http, &i.url, &i.message).await?;
             Ok(Out { sent })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use crate::clock::Clock;
+    use crate::config::RunConfig;
+    use crate::ctx::Ctx;
+    use crate::events::Events;
+    use crate::halt::Halt;
+    use crate::ledger::Ledger;
+    use crate::market::Market;
+    use crate::node::{Io, NodeKind};
+
+    #[test]
+    fn log_events_name_the_node_by_its_id_in_the_workflow() {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let mut events = Events::new("w");
+        let sink = Arc::clone(&seen);
+        events.subscribe(move |e| {
+            if let Ok(mut seen) = sink.lock() {
+                seen.push(e.node_id.clone());
+            }
+        });
+        let config = RunConfig {
+            quiet: true,
+            ..RunConfig::default()
+        };
+        let cx = Ctx::new(
+            config,
+            Market::sim(1),
+            Ledger::new(1_000.0, 10.0),
+            Clock::sim_default(),
+            Halt::off(),
+            events,
+        );
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .expect("a runtime");
+        let mut named = super::log::Node::new();
+        named.named("alert");
+        let mut anonymous = super::log::Node::new();
+        for node in [&mut named, &mut anonymous] {
+            let input = super::log::In {
+                message: "hello".into(),
+            };
+            let out = rt.block_on(Io::run(node, &cx, input)).expect("logs");
+            assert!(out.sent, "sent to the event sink");
+        }
+        let seen = seen.lock().expect("not poisoned").clone();
+        assert_eq!(
+            seen,
+            [Some("alert".to_owned()), Some("notify.log".to_owned())]
+        );
     }
 }
