@@ -35,12 +35,11 @@ pub(crate) fn best_direction(
 /// Spread between two books in basis points: the better of buying at `a`'s ask and selling
 /// at `b`'s bid, or the reverse (negative when neither direction crosses).
 pub mod spread {
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+    use crate::node::NodeError;
     use crate::types::OrderBook;
 
     node! {
-        kind "analysis.spread", compute;
+        kind "analysis.spread", compute, step;
         in { a: OrderBook, b: OrderBook }
         out { bps: f64, buy_venue: String, sell_venue: String }
     }
@@ -58,24 +57,17 @@ pub mod spread {
             })
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// Cross-venue arbitrage after fees: `profit_bps` is the spread less `fee_bps` paid on
 /// each of the two legs (`spread - 2 * fee_bps`); `opportunity` when it is positive.
 pub mod arbitrage {
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+    use crate::node::NodeError;
     use crate::nodes::non_negative;
     use crate::types::OrderBook;
 
     node! {
-        kind "analysis.arbitrage", compute;
+        kind "analysis.arbitrage", compute, step;
         in { a: OrderBook, b: OrderBook, fee_bps: f64 }
         out { profit_bps: f64, opportunity: bool, buy_venue: String, sell_venue: String }
     }
@@ -96,12 +88,6 @@ pub mod arbitrage {
             })
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// A price grid of `levels` evenly spaced lines from `lower` to `upper` (both included).
@@ -110,12 +96,11 @@ pub mod arbitrage {
 /// downwards), `sell` when it rose. The first tick, and the first after the grid changes,
 /// only sets the level.
 pub mod grid {
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+    use crate::node::NodeError;
     use crate::nodes::finite;
 
     node! {
-        kind "analysis.grid", compute;
+        kind "analysis.grid", compute, step;
         in { price: f64, lower: f64, upper: f64, levels: i64 }
         out { buy: bool, sell: bool, level: i64, spacing: f64 }
     }
@@ -165,12 +150,6 @@ pub mod grid {
                 level,
                 spacing,
             })
-        }
-    }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
         }
     }
 }

@@ -2,11 +2,10 @@
 
 /// `pass` when `min <= value <= max`.
 pub mod threshold {
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+    use crate::node::NodeError;
 
     node! {
-        kind "cond.threshold", compute;
+        kind "cond.threshold", compute, step;
         in { value: f64, min: f64, max: f64 }
         out { pass: bool }
     }
@@ -33,21 +32,14 @@ pub mod threshold {
             })
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// `a op b` with `op` one of `<`, `<=`, `>`, `>=`, `==`, `!=` (exact float comparison).
 pub mod compare {
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+    use crate::node::NodeError;
 
     node! {
-        kind "cond.compare", compute;
+        kind "cond.compare", compute, step;
         in { a: f64, op: String, b: f64 }
         out { result: bool }
     }
@@ -77,12 +69,6 @@ pub mod compare {
                 }
             };
             Ok(Out { result })
-        }
-    }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
         }
     }
 }

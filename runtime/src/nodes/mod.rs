@@ -23,9 +23,13 @@ use crate::node::{KindSpec, NodeError};
 
 /// Declares a kind's `In`, `Out`, `SPEC` and `NodeKind` impl for the module's `Node` (which
 /// must implement `Default`). The flavour is `compute`, `io` or `effect`, as in the prelude.
+/// Options after the flavour:
+/// - `step`: `Compute::run` is the node's own `fn step(&mut self, In) -> Result<Out, _>`
+///   (for kinds that need nothing from the context, the indicators and conditions);
+/// - `named`: the node keeps its id in the workflow in a field `id: &'static str`.
 macro_rules! node {
     (
-        kind $kind:expr, $flavour:ident $(, $named:ident)?;
+        kind $kind:expr, $flavour:ident $(, $option:ident)*;
         in { $( $iname:ident : $ity:ty ),* $(,)? }
         out { $( $oname:ident : $oty:ty ),* $(,)? }
     ) => {
@@ -68,15 +72,28 @@ macro_rules! node {
             fn new() -> Self {
                 <Node as ::std::default::Default>::default()
             }
-            $( node!(@$named); )?
+            $( node!(@kind_option $option); )*
         }
 
+        $( node!(@item_option $option); )*
         node!(@check $flavour);
     };
-    // `kind "...", io, named;`: the node keeps its id in a field `id: &'static str`.
-    (@named) => {
+    (@kind_option named) => {
         fn named(&mut self, id: &'static str) {
             self.id = id;
+        }
+    };
+    (@kind_option step) => {};
+    (@item_option named) => {};
+    (@item_option step) => {
+        impl $crate::node::Compute for Node {
+            fn run(
+                &mut self,
+                _cx: &$crate::ctx::Ctx,
+                input: In,
+            ) -> ::std::result::Result<Out, $crate::node::NodeError> {
+                self.step(input)
+            }
         }
     };
     (@io compute) => { false };

@@ -142,11 +142,11 @@ impl Ema {
 /// Simple moving average.
 pub mod sma {
     use super::{Window, finite, period};
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+
+    use crate::node::NodeError;
 
     node! {
-        kind "ta.sma", compute;
+        kind "ta.sma", compute, step;
         in { input: f64, period: i64 }
         out { value: f64, ready: bool }
     }
@@ -169,22 +169,16 @@ pub mod sma {
             })
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// Exponential moving average (TA-Lib: seeded with the SMA of the first `period` inputs).
 pub mod ema {
     use super::{Ema, finite, period};
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+
+    use crate::node::NodeError;
 
     node! {
-        kind "ta.ema", compute;
+        kind "ta.ema", compute, step;
         in { input: f64, period: i64 }
         out { value: f64, ready: bool }
     }
@@ -208,22 +202,16 @@ pub mod ema {
             })
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// Relative strength index with Wilder's smoothing.
 pub mod rsi {
     use super::{finite, period};
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+
+    use crate::node::NodeError;
 
     node! {
-        kind "ta.rsi", compute;
+        kind "ta.rsi", compute, step;
         in { input: f64, period: i64 }
         out { value: f64, ready: bool }
     }
@@ -284,22 +272,16 @@ pub mod rsi {
             Ok(Out { value, ready })
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// MACD with TA-Lib's alignment.
 pub mod macd {
     use super::{Ema, finite, period};
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+
+    use crate::node::NodeError;
 
     node! {
-        kind "ta.macd", compute;
+        kind "ta.macd", compute, step;
         in { input: f64, fast: i64, slow: i64, signal: i64 }
         out { macd: f64, signal: f64, histogram: f64, ready: bool }
     }
@@ -364,22 +346,16 @@ pub mod macd {
             })
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// Bollinger bands with the population standard deviation.
 pub mod bollinger {
     use super::{Window, finite, period};
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+
+    use crate::node::NodeError;
 
     node! {
-        kind "ta.bollinger", compute;
+        kind "ta.bollinger", compute, step;
         in { input: f64, period: i64, k: f64 }
         out { upper: f64, middle: f64, lower: f64, ready: bool }
     }
@@ -411,22 +387,16 @@ pub mod bollinger {
             })
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// Average true range with Wilder's smoothing.
 pub mod atr {
     use super::{finite, period};
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+
+    use crate::node::NodeError;
 
     node! {
-        kind "ta.atr", compute;
+        kind "ta.atr", compute, step;
         in { high: f64, low: f64, close: f64, period: i64 }
         out { value: f64, ready: bool }
     }
@@ -481,23 +451,17 @@ pub mod atr {
             })
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// `up` on the tick `a` crosses above `b`, `down` on the tick it crosses below. Touching
 /// `b` and turning back is not a cross: the side is the last one `a` was strictly on.
 pub mod crossover {
     use super::finite;
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+
+    use crate::node::NodeError;
 
     node! {
-        kind "ta.crossover", compute;
+        kind "ta.crossover", compute, step;
         in { a: f64, b: f64 }
         out { up: bool, down: bool }
     }
@@ -529,23 +493,17 @@ pub mod crossover {
             Ok(out)
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// `spike` when `volume` exceeds `factor` times the mean of the previous `period` volumes;
 /// `ratio` is volume over that mean (0 while there is no previous volume or the mean is 0).
 pub mod volume_spike {
     use super::{Window, finite, period};
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+
+    use crate::node::NodeError;
 
     node! {
-        kind "ta.volume_spike", compute;
+        kind "ta.volume_spike", compute, step;
         in { volume: f64, period: i64, factor: f64 }
         out { spike: bool, ratio: f64 }
     }
@@ -582,12 +540,6 @@ pub mod volume_spike {
             };
             self.previous.push(v);
             Ok(out)
-        }
-    }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
         }
     }
 }
@@ -651,11 +603,11 @@ rolling_extreme!(
 /// Rate of change in percent: `100 * (x / x[period ago] - 1)` (TA-Lib's ROC).
 pub mod roc {
     use super::{Window, finite, period};
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+
+    use crate::node::NodeError;
 
     node! {
-        kind "ta.roc", compute;
+        kind "ta.roc", compute, step;
         in { input: f64, period: i64 }
         out { value: f64, ready: bool }
     }
@@ -682,22 +634,16 @@ pub mod roc {
             Ok(Out { value, ready })
         }
     }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
-        }
-    }
 }
 
 /// Population standard deviation of the last `period` inputs.
 pub mod stddev {
     use super::{Window, finite, period};
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+
+    use crate::node::NodeError;
 
     node! {
-        kind "ta.stddev", compute;
+        kind "ta.stddev", compute, step;
         in { input: f64, period: i64 }
         out { value: f64, ready: bool }
     }
@@ -717,12 +663,6 @@ pub mod stddev {
                 value: self.window.std_dev(),
                 ready: self.window.full(),
             })
-        }
-    }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
         }
     }
 }

@@ -100,12 +100,11 @@ pub mod offers {
 /// The cheapest offer, the cheapest and median $/h, and the cheapest offer's $/h per
 /// DLPerf point (vast.ai's deep-learning TFLOPS estimate; infinite when it has none).
 pub mod pricing {
-    use crate::ctx::Ctx;
-    use crate::node::{Compute, NodeError};
+    use crate::node::NodeError;
     use crate::types::{GpuOffer, GpuOffers};
 
     node! {
-        kind "vast.pricing", compute;
+        kind "vast.pricing", compute, step;
         in { offers: GpuOffers }
         out { best: GpuOffer, best_dph: f64, median_dph: f64, dph_per_tflop: f64 }
     }
@@ -141,12 +140,6 @@ pub mod pricing {
                 dph_per_tflop: best.dph_per_dlperf(),
                 best,
             })
-        }
-    }
-
-    impl Compute for Node {
-        fn run(&mut self, _cx: &Ctx, input: In) -> Result<Out, NodeError> {
-            self.step(input)
         }
     }
 }
