@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod expand;
 pub mod fmt;
 pub mod graph;
+pub mod import;
 #[cfg(feature = "lsp")]
 pub mod lsp;
 pub mod prelude;

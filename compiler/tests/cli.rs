@@ -194,3 +194,45 @@ fn kinds_the_runtime_lacks_stop_build_run_and_emit_before_anything_is_built() {
     assert!(!out.exists(), "no executable was written");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn import_writes_flow_text_and_reports_what_it_could_not_map() {
+    let o = flowc(&["import", &case("tests/cases/import/nodes_rsi.json")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("workflow rsi_bot {"), "{text}");
+    assert!(
+        text.contains("when oversold.pass and rsi_14.ready"),
+        "{text}"
+    );
+
+    let o = flowc(&["import", &case("tests/cases/import/nodes_problems.json")]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("$.nodes[0].action: no node kind `binanse.price`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `binance.price`?"), "{err}");
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("// flowc import: $.nodes[0]"),
+        "the text marks what was left out"
+    );
+
+    let out = std::env::temp_dir().join(format!("flowc-import-{}.flow", std::process::id()));
+    let o = flowc(&[
+        "import",
+        &case("tests/cases/import/blocks_ema.json"),
+        "-o",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let written = std::fs::read_to_string(&out).expect("written");
+    let o = flowc(&["check", &out.display().to_string()]);
+    assert_eq!(o.status.code(), Some(0), "{written}\n{}", stderr(&o));
+    let _ = std::fs::remove_file(&out);
+
+    let o = flowc(&["import", "/nonexistent/graph.json"]);
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -6,6 +6,7 @@ mod check;
 mod explain;
 mod fmt;
 mod fs;
+mod import;
 mod lsp;
 mod templates;
 
@@ -35,6 +36,8 @@ enum Command {
     Emit(build::EmitArgs),
     /// Draw the workflow's DAG (Mermaid or Graphviz DOT).
     Graph(build::GraphArgs),
+    /// Turn a JSON workflow (nodes/edges or blocks/connections) into `.flow` text.
+    Import(import::Args),
     /// List the strategy templates.
     Templates,
     /// Start a new strategy from a template.
@@ -65,6 +68,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => build::run(args),
         Command::Emit(args) => build::emit(args),
         Command::Graph(args) => build::graph(args),
+        Command::Import(args) => import::run(args),
         Command::Templates => templates::list(),
         Command::New(args) => templates::new(args),
         Command::Fmt(args) => fmt::run(args),
