@@ -116,6 +116,21 @@ struct Planned {
     reads: HashSet<String>,
 }
 
+impl Planned {
+    fn new(id: &str, name: &str, kind: Option<&'static Kind>, doc: Option<&Value>) -> Self {
+        Planned {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            kind,
+            dropped: None,
+            doc: doc.and_then(Value::as_str).map(str::to_owned),
+            args: Vec::new(),
+            when: None,
+            reads: HashSet::new(),
+        }
+    }
+}
+
 #[derive(Default)]
 struct Importer {
     problems: Vec<Problem>,
@@ -285,6 +300,30 @@ impl Importer {
         name
     }
 
+    /// Names every item of `items` (`$.<list>[i].id`) before anything is wired, so a
+    /// reference may point forwards; `None` for an item without a usable, unique id.
+    fn register(&mut self, items: &[Value], list: &str, what: &str) -> Vec<Option<String>> {
+        let mut ids = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = format!("$.{list}[{i}].id");
+            match item.get("id").and_then(id_text) {
+                Some(id) if self.names.contains_key(&id) => {
+                    self.error(path, format!("a second {what} `{id}`"));
+                    ids.push(None);
+                }
+                Some(id) => {
+                    self.name_for(&id, &path);
+                    ids.push(Some(id));
+                }
+                None => {
+                    self.error(path, format!("a {what} needs an `id` (a string)"));
+                    ids.push(None);
+                }
+            }
+        }
+        ids
+    }
+
     /// The kind among `candidates` (dotted paths), or an error at `path`.
     fn resolve(&mut self, candidates: &[String], path: &str) -> Option<&'static Kind> {
         for c in candidates {
@@ -351,25 +390,7 @@ impl Importer {
             return Vec::new();
         };
         // Names first, so inputs may refer to nodes declared later.
-        let mut ids = Vec::new();
-        for (i, node) in nodes.iter().enumerate() {
-            let path = format!("$.nodes[{i}]");
-            let id = node.get("id").and_then(id_text);
-            match &id {
-                Some(id) if self.names.contains_key(id) => {
-                    self.error(format!("{path}.id"), format!("a second node `{id}`"));
-                    ids.push(None);
-                }
-                Some(id) => {
-                    self.name_for(id, &format!("{path}.id"));
-                    ids.push(Some(id.clone()));
-                }
-                None => {
-                    self.error(format!("{path}.id"), "a node needs an `id` (a string)");
-                    ids.push(None);
-                }
-            }
-        }
+        let ids = self.register(nodes, "nodes", "node");
         let mut planned = Vec::new();
         for (i, (node, id)) in nodes.iter().zip(&ids).enumerate() {
             let Some(id) = id else { continue };
@@ -401,20 +422,8 @@ impl Importer {
             } else {
                 self.resolve(&candidates, &format!("{path}.action"))
             };
-            let mut plan = Planned {
-                id: id.clone(),
-                name: name.clone(),
-                kind,
-                dropped: None,
-                doc: node
-                    .get("description")
-                    .or_else(|| node.get("label"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                args: Vec::new(),
-                when: None,
-                reads: HashSet::new(),
-            };
+            let doc = node.get("description").or_else(|| node.get("label"));
+            let mut plan = Planned::new(id, &name, kind, doc);
             let Some(kind) = kind else {
                 plan.dropped = Some(format!("{path}: node `{id}` left out: its kind is unknown"));
                 planned.push(plan);
@@ -648,24 +657,7 @@ impl Importer {
             self.error("$.blocks", "expected an array of blocks");
             return Vec::new();
         };
-        let mut ids = Vec::new();
-        for (i, block) in blocks.iter().enumerate() {
-            let path = format!("$.blocks[{i}].id");
-            match block.get("id").and_then(id_text) {
-                Some(id) if self.names.contains_key(&id) => {
-                    self.error(path, format!("a second block `{id}`"));
-                    ids.push(None);
-                }
-                Some(id) => {
-                    self.name_for(&id, &path);
-                    ids.push(Some(id));
-                }
-                None => {
-                    self.error(path, "a block needs an `id`");
-                    ids.push(None);
-                }
-            }
-        }
+        let ids = self.register(blocks, "blocks", "block");
         let mut planned: Vec<Planned> = Vec::new();
         let mut index: HashMap<String, usize> = HashMap::new();
         for (i, (block, id)) in blocks.iter().zip(&ids).enumerate() {
@@ -689,20 +681,8 @@ impl Importer {
             } else {
                 self.resolve(&candidates, &format!("{path}.type"))
             };
-            let mut plan = Planned {
-                id: id.clone(),
-                name: self.names[id].clone(),
-                kind,
-                dropped: None,
-                doc: block
-                    .get("label")
-                    .or_else(|| block.get("title"))
-                    .and_then(Value::as_str)
-                    .map(str::to_owned),
-                args: Vec::new(),
-                when: None,
-                reads: HashSet::new(),
-            };
+            let doc = block.get("label").or_else(|| block.get("title"));
+            let mut plan = Planned::new(id, &self.names[id], kind, doc);
             match kind {
                 Some(kind) => {
                     let mut args = Vec::new();
